@@ -1,0 +1,81 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Backbones.Bert;
+
+#pragma warning disable IDE1006, CS8981 // Hugging Face state-dict names.
+
+/// <summary>
+/// A BERT-family encoder (post-LayerNorm, absolute positions, token types, GELU) whose parameter names are the
+/// Hugging Face BertModel names (embeddings.*, encoder.layer.N.*). Reads input embeddings so prompt rows can be
+/// inserted; accepts per-layer key/value prefixes. No dropout: the backbone is used frozen or fine-tuned without it.
+/// </summary>
+public sealed class BertModel : nn.Module, IPromptableBackbone
+{
+    public readonly BertEmbeddings embeddings;
+    public readonly BertEncoder encoder;
+
+    public BertConfig Config { get; }
+    public BackboneKind Kind => BackboneKind.Encoder;
+    public BackboneShape Shape { get; }
+    public nn.Module Module => this;
+    public ScalarType ComputeDType { get; private set; } = ScalarType.Float32;
+    public Tensor WordEmbeddingWeight => embeddings.word_embeddings.weight!;
+
+    public BertModel(BertConfig config) : base("bert")
+    {
+        Config = config;
+        embeddings = new BertEmbeddings(config);
+        encoder = new BertEncoder(config);
+        Shape = new BackboneShape(config.HiddenSize, config.NumHiddenLayers, config.NumAttentionHeads,
+            config.HiddenSize / config.NumAttentionHeads, config.VocabSize, config.MaxPositionEmbeddings);
+        RegisterComponents();
+    }
+
+    public Tensor EmbedTokens(Tensor inputIds) => embeddings.word_embeddings.forward(inputIds).to(ScalarType.Float32);
+
+    public BackboneOutput Forward(BackboneInput input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.InputsEmbeds.to(ComputeDType);
+        long batch = x.shape[0], length = x.shape[1];
+        var device = x.device;
+        var positions = input.PositionIds
+            ?? (torch.arange(length, dtype: ScalarType.Int64, device: device) + Config.PositionOffset).unsqueeze(0).expand(batch, length);
+        var types = input.TokenTypeIds ?? torch.zeros(batch, length, dtype: ScalarType.Int64, device: device);
+        var hidden = embeddings.Forward(x, positions, types);
+
+        var keyMask = input.AttentionMask;
+        if (input.DeepPrompt is { } deep) keyMask = torch.cat([deep.Mask.to(keyMask.dtype), keyMask], dim: 1);
+        var additive = AdditiveMask(keyMask, ComputeDType);
+
+        for (int i = 0; i < encoder.layer.Count; i++)
+        {
+            var pk = input.DeepPrompt?.Keys[i];
+            var pv = input.DeepPrompt?.Values[i];
+            hidden = encoder.layer[i].Forward(hidden, additive, pk, pv);
+        }
+        return new BackboneOutput(hidden.to(ScalarType.Float32).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>[B, S] 0/1 → [B, 1, 1, S] with 0 where attended and a large negative value elsewhere.</summary>
+    internal static Tensor AdditiveMask(Tensor keyMask, ScalarType dtype)
+    {
+        var m = keyMask.to(dtype).unsqueeze(1).unsqueeze(1);
+        return (1.0f - m) * (dtype == ScalarType.BFloat16 ? -1e30f : float.MinValue / 2);
+    }
+
+    public void Freeze()
+    {
+        foreach (var p in parameters()) p.requires_grad = false;
+    }
+
+    public void SetComputeDType(ScalarType dtype)
+    {
+        if (dtype is not (ScalarType.Float32 or ScalarType.BFloat16))
+            throw new ArgumentException($"Backbone dtype must be float32 or bfloat16, not {dtype}.", nameof(dtype));
+        this.to(dtype);
+        ComputeDType = dtype;
+    }
+}
+#pragma warning restore IDE1006, CS8981

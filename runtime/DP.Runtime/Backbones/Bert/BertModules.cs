@@ -1,0 +1,152 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Backbones.Bert;
+
+// Field names are the Hugging Face state-dict names; do not rename them.
+#pragma warning disable IDE1006, CS8981
+
+/// <summary>embeddings.*: word + absolute position + token type, then LayerNorm.</summary>
+public sealed class BertEmbeddings : nn.Module
+{
+    public readonly Embedding word_embeddings;
+    public readonly Embedding position_embeddings;
+    public readonly Embedding token_type_embeddings;
+    public readonly LayerNorm LayerNorm;
+
+    public BertEmbeddings(BertConfig c) : base("embeddings")
+    {
+        word_embeddings = nn.Embedding(c.VocabSize, c.HiddenSize, padding_idx: c.PadTokenId);
+        position_embeddings = nn.Embedding(c.MaxPositionEmbeddings, c.HiddenSize);
+        token_type_embeddings = nn.Embedding(c.TypeVocabSize, c.HiddenSize);
+        LayerNorm = nn.LayerNorm(c.HiddenSize, eps: c.LayerNormEps);
+        RegisterComponents();
+    }
+
+    /// <summary>Adds positions and token types to already-looked-up word embeddings.</summary>
+    public Tensor Forward(Tensor inputsEmbeds, Tensor positionIds, Tensor tokenTypeIds)
+    {
+        var x = inputsEmbeds + position_embeddings.forward(positionIds) + token_type_embeddings.forward(tokenTypeIds);
+        return LayerNorm.forward(x);
+    }
+}
+
+/// <summary>attention.self.*: multi-head scaled dot-product attention with optional key/value prefixes.</summary>
+public sealed class BertSelfAttention : nn.Module
+{
+    public readonly Linear query;
+    public readonly Linear key;
+    public readonly Linear value;
+    private readonly int _heads;
+    private readonly int _headDim;
+
+    public BertSelfAttention(BertConfig c) : base("self")
+    {
+        _heads = c.NumAttentionHeads;
+        _headDim = c.HiddenSize / c.NumAttentionHeads;
+        query = nn.Linear(c.HiddenSize, c.HiddenSize);
+        key = nn.Linear(c.HiddenSize, c.HiddenSize);
+        value = nn.Linear(c.HiddenSize, c.HiddenSize);
+        RegisterComponents();
+    }
+
+    private Tensor Split(Tensor x) // [B, L, d] → [B, H, L, hd]
+        => x.view(x.shape[0], x.shape[1], _heads, _headDim).transpose(1, 2);
+
+    /// <param name="additiveMask">[B, 1, 1, S] with 0 for keys to attend and a large negative value otherwise.</param>
+    public Tensor Forward(Tensor hidden, Tensor additiveMask, Tensor? prefixKey, Tensor? prefixValue)
+    {
+        var q = Split(query.forward(hidden));
+        var k = Split(key.forward(hidden));
+        var v = Split(value.forward(hidden));
+        if (prefixKey is not null && prefixValue is not null)
+        {
+            k = torch.cat([prefixKey.to(k.dtype), k], dim: 2);
+            v = torch.cat([prefixValue.to(v.dtype), v], dim: 2);
+        }
+        var ctx = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: additiveMask);
+        return ctx.transpose(1, 2).reshape(hidden.shape[0], hidden.shape[1], _heads * _headDim);
+    }
+}
+
+/// <summary>A dense projection, residual add and LayerNorm (attention.output.* and output.*).</summary>
+public sealed class BertResidualOutput : nn.Module
+{
+    public readonly Linear dense;
+    public readonly LayerNorm LayerNorm;
+
+    public BertResidualOutput(int inFeatures, BertConfig c) : base("output")
+    {
+        dense = nn.Linear(inFeatures, c.HiddenSize);
+        LayerNorm = nn.LayerNorm(c.HiddenSize, eps: c.LayerNormEps);
+        RegisterComponents();
+    }
+
+    public Tensor Forward(Tensor x, Tensor residual) => LayerNorm.forward(dense.forward(x) + residual);
+}
+
+/// <summary>encoder.layer.N.attention.*</summary>
+public sealed class BertAttention : nn.Module
+{
+    public readonly BertSelfAttention self;
+    public readonly BertResidualOutput output;
+
+    public BertAttention(BertConfig c) : base("attention")
+    {
+        self = new BertSelfAttention(c);
+        output = new BertResidualOutput(c.HiddenSize, c);
+        RegisterComponents();
+    }
+}
+
+/// <summary>encoder.layer.N.intermediate.*</summary>
+public sealed class BertIntermediate : nn.Module
+{
+    public readonly Linear dense;
+
+    public BertIntermediate(BertConfig c) : base("intermediate")
+    {
+        if (c.HiddenAct is not ("gelu" or "gelu_python"))
+            throw new NotSupportedException($"hidden_act '{c.HiddenAct}' is not supported; use 'gelu'.");
+        dense = nn.Linear(c.HiddenSize, c.IntermediateSize);
+        RegisterComponents();
+    }
+
+    public Tensor Forward(Tensor x) => nn.functional.gelu(dense.forward(x));
+}
+
+/// <summary>encoder.layer.N: post-LayerNorm transformer block.</summary>
+public sealed class BertLayer : nn.Module
+{
+    public readonly BertAttention attention;
+    public readonly BertIntermediate intermediate;
+    public readonly BertResidualOutput output;
+
+    public BertLayer(BertConfig c) : base("layer")
+    {
+        attention = new BertAttention(c);
+        intermediate = new BertIntermediate(c);
+        output = new BertResidualOutput(c.IntermediateSize, c);
+        RegisterComponents();
+    }
+
+    public Tensor Forward(Tensor hidden, Tensor additiveMask, Tensor? prefixKey, Tensor? prefixValue)
+    {
+        var attended = attention.output.Forward(attention.self.Forward(hidden, additiveMask, prefixKey, prefixValue), hidden);
+        return output.Forward(intermediate.Forward(attended), attended);
+    }
+}
+
+/// <summary>encoder.*</summary>
+public sealed class BertEncoder : nn.Module
+{
+    public readonly ModuleList<BertLayer> layer;
+
+    public BertEncoder(BertConfig c) : base("encoder")
+    {
+        layer = nn.ModuleList(Enumerable.Range(0, c.NumHiddenLayers).Select(_ => new BertLayer(c)).ToArray());
+        RegisterComponents();
+    }
+}
+#pragma warning restore IDE1006, CS8981

@@ -1,0 +1,70 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Models;
+
+/// <summary>
+/// One padded batch of encoded examples. Classification: one row per example, <see cref="Labels"/> [B] holds
+/// class indices. Multiple choice (COPA, ReCoRD): one row per candidate, <see cref="ChoiceCounts"/> gives
+/// how many consecutive rows belong to each example and <see cref="Labels"/> the index of the right one.
+/// </summary>
+public sealed record ModelBatch(
+    Tensor InputIds,
+    Tensor AttentionMask,
+    Tensor? TokenTypeIds,
+    Tensor Labels,
+    long[] ExampleKeys,
+    int[]? ChoiceCounts = null) : IDisposable
+{
+    public int Size => ExampleKeys.Length;
+
+    public ModelBatch To(Device device) => this with
+    {
+        InputIds = InputIds.to(device),
+        AttentionMask = AttentionMask.to(device),
+        TokenTypeIds = TokenTypeIds?.to(device),
+        Labels = Labels.to(device),
+    };
+
+    public void Dispose()
+    {
+        InputIds.Dispose();
+        AttentionMask.Dispose();
+        TokenTypeIds?.Dispose();
+        Labels.Dispose();
+    }
+}
+
+/// <summary>A named group of trainable parameters (prompt, instance, head, backbone) for per-group learning rates.</summary>
+public sealed record ParameterGroup(string Name, IReadOnlyList<TorchSharp.Modules.Parameter> Parameters);
+
+/// <summary>
+/// The contract between prompt methods and the trainer. Every method (fine-tuning, prompt tuning,
+/// P-tuning v2, dynamic prompting) is one of these.
+/// </summary>
+public interface ITrainableModel : IDisposable
+{
+    /// <summary>The root module: its state dict holds everything, trainable or not.</summary>
+    nn.Module Module { get; }
+
+    /// <summary>Trainable parameters by group; frozen ones are absent.</summary>
+    IReadOnlyList<ParameterGroup> ParameterGroups { get; }
+
+    /// <summary>Class scores [B, C] (classification) or candidate scores [B, maxChoices] padded with -inf.</summary>
+    Tensor Scores(ModelBatch batch);
+
+    /// <summary>Mean training loss of the batch (a scalar).</summary>
+    Tensor Loss(ModelBatch batch);
+
+    /// <summary>Called after every optimizer step (temperature annealing and the like).</summary>
+    void OnOptimizerStep(long step);
+
+    /// <summary>State beyond parameters that a checkpoint must carry (e.g. the Gumbel temperature).</summary>
+    IDictionary<string, double> ExtraState { get; }
+
+    /// <summary>Saves only the trainable parts (prompt-only checkpoint, kilobytes for prompt methods).</summary>
+    void SaveTrainable(string path);
+
+    /// <summary>Loads what <see cref="SaveTrainable"/> wrote; a missing or mis-shaped tensor is an error naming it.</summary>
+    void LoadTrainable(string path);
+}
