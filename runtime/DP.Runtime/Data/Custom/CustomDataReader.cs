@@ -48,6 +48,12 @@ public static class CustomDataReader
             while (csv.Read())
             {
                 var line = (int)csv.LineNumber;
+                if (csv.FieldCount != headers.Count)
+                {
+                    var missing = csv.FieldCount < headers.Count ? headers[csv.FieldCount] : "(record)";
+                    throw new DataFormatException(path, line, missing,
+                        $"the record has {csv.FieldCount} fields, the header has {headers.Count}");
+                }
                 var values = new Dictionary<string, string>();
                 foreach (var f in fields)
                 {
