@@ -1,33 +1,28 @@
-using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace DP.Runtime.Metrics;
 
 /// <summary>
-/// ReCoRD / SQuAD-style answer matching: texts are normalised (lower case, punctuation and the articles
-/// a/an/the removed, whitespace collapsed); em and token F1 take the best over the gold answers.
+/// ReCoRD / SQuAD-style answer matching as in the official evaluation script: texts are normalised (lower case,
+/// ASCII punctuation and the articles a/an/the removed, whitespace collapsed); em and token F1 take the best over
+/// the gold answers.
 /// </summary>
 public static class RecordMetrics
 {
+    // Python's string.punctuation: the official SQuAD/ReCoRD script removes exactly these (ASCII only).
+    const string Punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+    static readonly Regex Articles = new(@"\b(a|an|the)\b", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+
+    /// <summary>Lower case, ASCII punctuation removed, articles removed, whitespace collapsed (as the official script).</summary>
     public static string Normalize(string text)
     {
         var sb = new StringBuilder(text.Length);
         foreach (var c in text.ToLowerInvariant())
-            if (!IsPunctuation(c)) sb.Append(c);
-        var tokens = sb.ToString()
-            .Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Where(t => t is not ("a" or "an" or "the"));
-        return string.Join(' ', tokens);
+            if (!Punctuation.Contains(c)) sb.Append(c);
+        var noArticles = Articles.Replace(sb.ToString(), " ");
+        return string.Join(' ', noArticles.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
     }
-
-    static bool IsPunctuation(char c) => char.GetUnicodeCategory(c) switch
-    {
-        UnicodeCategory.ConnectorPunctuation or UnicodeCategory.DashPunctuation or UnicodeCategory.OpenPunctuation
-            or UnicodeCategory.ClosePunctuation or UnicodeCategory.InitialQuotePunctuation
-            or UnicodeCategory.FinalQuotePunctuation or UnicodeCategory.OtherPunctuation => true,
-        // ASCII symbols that Python's string.punctuation also lists ($ + < = > ^ ` | ~).
-        _ => c < 128 && "$+<=>^`|~".Contains(c),
-    };
 
     public static double ExactMatch(string prediction, string gold) => Normalize(prediction) == Normalize(gold) ? 1 : 0;
 

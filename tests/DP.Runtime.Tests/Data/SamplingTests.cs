@@ -63,3 +63,39 @@ public class SamplingTests
         Assert.Equal(12, data.Validation.Batches.Sum(b => { using (b) return b.Size; }));
     }
 }
+
+public class MultiRcFewShotTests
+{
+    [Fact]
+    public void MultiRc_few_shot_keeps_whole_questions()
+    {
+        using var dir = new TempDir();
+        // 6 passages, each with 2 questions of 3 answers.
+        var lines = Enumerable.Range(0, 6).Select(p =>
+            System.Text.Json.JsonSerializer.Serialize(new
+            {
+                idx = p,
+                passage = new
+                {
+                    text = DataFixtures.Sentence(8, p),
+                    questions = Enumerable.Range(0, 2).Select(q => new
+                    {
+                        question = DataFixtures.Sentence(4, q),
+                        idx = p * 10 + q,
+                        answers = Enumerable.Range(0, 3).Select(a => new { text = DataFixtures.Sentence(2, a), idx = a, label = a % 2 }),
+                    }),
+                },
+            })).ToArray();
+        dir.Write("train.jsonl", lines);
+        dir.Write("val.jsonl", lines[..1]);
+        var options = new TaskOptions { SuperGlue = SuperGlueTask.MultiRC, DataDir = dir.Path, FewShot = new FewShotOptions { Total = 4, Seed = 2 } };
+        var data = TaskDataLoader.Load(options, new TestTokenizer(), 5, 5, 1);
+        Assert.Equal(12, data.Info.TrainExamples); // 4 questions x 3 answers
+        var keys = data.Train.EpochBatches(0).SelectMany(b => { using (b) return b.ExampleKeys; }).Order().ToList();
+        // Answers of one question are consecutive file indices 3q..3q+2: every picked question is complete.
+        Assert.All(keys.GroupBy(k => k / 3), g => Assert.Equal(3, g.Count()));
+
+        options.FewShot = new FewShotOptions { PerLabel = 2 };
+        Assert.Throws<ArgumentException>(() => TaskDataLoader.Load(options, new TestTokenizer(), 5, 5, 1));
+    }
+}

@@ -49,6 +49,8 @@ public class MetricsTests
         Assert.Equal("eiffel tower", RecordMetrics.Normalize("The  Eiffel Tower!"));
         Assert.Equal("rock n roll", RecordMetrics.Normalize("Rock 'n' Roll"));
         Assert.Equal("united states", RecordMetrics.Normalize("the United States."));
+        // Like the official script, only ASCII punctuation goes; an article inside a word stays.
+        Assert.Equal("café—bar theory", RecordMetrics.Normalize("Café—Bar, a theory"));
         Assert.Equal(1, RecordMetrics.ExactMatch("The Beatles", "beatles"));
         // prediction "new york city" vs gold "york": common 1, precision 1/3, recall 1 → F1 0.5.
         Assert.Equal(0.5, RecordMetrics.TokenF1("New York City", "York"), 12);

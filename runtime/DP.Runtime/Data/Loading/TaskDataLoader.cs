@@ -80,10 +80,12 @@ public static class TaskDataLoader
                     "training example has no label");
         }
         if (options.FewShot is { } fewShot)
-        {
-            var picked = FewShotSampler.Sample(trainIndices.Select(i => encoder.ClassIndex(train[i])).ToList(), fewShot, where);
-            trainIndices = picked.Select(p => trainIndices[p]).ToList();
-        }
+            trainIndices = metric == MetricKind.MultiRc
+                ? SampleQuestions(train, trainIndices, fewShot, where)
+                : FewShotSampler.Sample(trainIndices.Select(i => encoder.ClassIndex(train[i])).ToList(), fewShot, where)
+                    .Select(p => trainIndices[p]).ToList();
+        if (trainIndices.Count == 0)
+            throw new ArgumentException($"{where}.train_file: {DataPath(options, options.TrainFile, "train_file")} has no trainable examples");
         var trainEncoded = trainIndices.Select(i => encoder.Encode(train[i], i)).ToList();
         var validationEncoded = validation.Select(encoder.Encode).ToList();
         var testEncoded = test?.Select(encoder.Encode).ToList();
@@ -110,6 +112,19 @@ public static class TaskDataLoader
             new TaskEvaluationSet($"{definition.Name}/validation", info, metric, validation, validationEncoded, evalBatchSize, padId, positive),
             test is null ? null
                 : new TaskEvaluationSet($"{definition.Name}/test", info, metric, test, testEncoded!, evalBatchSize, padId, positive));
+    }
+
+    /// <summary>
+    /// MultiRC few-shot counts questions, as FewGLUE does: k whole questions with all their answer-options,
+    /// so that per-question exact match stays meaningful.
+    /// </summary>
+    static List<int> SampleQuestions(List<TaskExample> train, List<int> indices, FewShotOptions fewShot, string where)
+    {
+        if (fewShot.Total is null)
+            throw new ArgumentException($"{where}.few_shot: MultiRC samples whole questions; use few_shot.total (questions), not per_label");
+        var groups = indices.GroupBy(i => train[i].Group ?? "").ToList();
+        var picked = FewShotSampler.Sample(new int[groups.Count], fewShot, where);
+        return picked.SelectMany(g => groups[g]).Order().ToList();
     }
 
     static string DataPath(TaskOptions options, string file, string field)
