@@ -32,7 +32,7 @@ public class TaskDataLoaderTests
         var all = new List<long>();
         foreach (var b in batches)
         {
-            using var batch = b;
+            var batch = b;
             Assert.Equal(torch.ScalarType.Int64, batch.InputIds.dtype);
             Assert.Equal(batch.InputIds.shape, batch.AttentionMask.shape);
             Assert.Equal(batch.InputIds.shape, batch.TokenTypeIds!.shape);
@@ -70,7 +70,7 @@ public class TaskDataLoaderTests
         var data = TaskDataLoader.Load(options, new TestTokenizer(), 8, 8, 1);
         Assert.Equal(["not_entailment", "entailment"], data.Info.LabelNames);
         Assert.Equal(["false", "true"], data.Info.LabelWords);
-        using var batch = data.Train.EpochBatches(0)[0];
+        var batch = data.Train.EpochBatches(0)[0];
         var labels = batch.Labels.data<long>().ToArray();
         for (var i = 0; i < batch.Size; i++)
             Assert.Equal(1 - EncodedExample.IndexOf(batch.ExampleKeys[i]) % 2, labels[i]);
@@ -102,7 +102,7 @@ public class TaskDataLoaderTests
             var rows = new Dictionary<long, long[]>();
             foreach (var b in data.Train.EpochBatches(epoch))
             {
-                using var batch = b;
+                var batch = b;
                 var width = (int)batch.InputIds.shape[1];
                 var ids = batch.InputIds.data<long>().ToArray();
                 var mask = batch.AttentionMask.data<long>().ToArray();
@@ -129,7 +129,7 @@ public class TaskDataLoaderTests
         Assert.True(data.Info.IsMultipleChoice);
         Assert.Equal(2, data.Info.MaxChoices);
         Assert.Equal(0, data.Info.NumClasses);
-        using var batch = data.Validation.Batches[0];
+        var batch = data.Validation.Batches[0];
         Assert.Equal([2, 2, 2, 2], batch.ChoiceCounts!);
         Assert.Equal(8, batch.InputIds.shape[0]);
         Assert.Equal(4, batch.Labels.shape[0]);
@@ -182,7 +182,7 @@ public class TaskDataLoaderTests
         options.TestFile = "test.jsonl";
         var data = TaskDataLoader.Load(options, new TestTokenizer(), 4, 4, 1);
         Assert.NotNull(data.Test);
-        using var batch = data.Test!.Batches[0];
+        var batch = data.Test!.Batches[0];
         Assert.All(batch.Labels.data<long>().ToArray(), l => Assert.Equal(-1, l));
         Assert.Empty(data.Test.Score(new Dictionary<long, int> { [0] = 1 }));
     }
