@@ -187,3 +187,16 @@ public class TaskDataLoaderTests
         Assert.Empty(data.Test.Score(new Dictionary<long, int> { [0] = 1 }));
     }
 }
+
+public class TaskInfoTests
+{
+    [Fact]
+    public void Single_token_label_words_or_a_clear_error()
+    {
+        var info = new TaskInfo(0, "rte", false, ["entailment", "not_entailment"], ["yes", "not really"],
+            [[17], [21, 22]], "accuracy", ["accuracy"], 10, 0);
+        var e = Assert.Throws<ArgumentException>(() => info.SingleTokenLabelWordIds());
+        Assert.Contains("'not really'", e.Message);
+        Assert.Equal([17, 30], (info with { LabelWordIds = [[17], [30]] }).SingleTokenLabelWordIds());
+    }
+}
