@@ -31,6 +31,20 @@ public class WordPieceTokenizerTests
     }
 
     [Fact]
+    public void KeepsSpecialTokensWrittenInTheText()
+    {
+        // Cloze templates write [MASK] in the text; it must stay one token although the text is lower-cased.
+        Assert.Equal([3000, 2003, 1996, 103, 1997, 2605, 1012], Tok.EncodeWords("Paris is the [MASK] of France."));
+    }
+
+    [Fact]
+    public void EncodesAnEmptyText()
+    {
+        Assert.Equal([101, 102], Tok.Encode("").Ids);
+        Assert.Empty(Tok.EncodeWords("   "));
+    }
+
+    [Fact]
     public void SpecialTokensAndVocabSize()
     {
         Assert.Equal(new SpecialTokens(Pad: 0, Cls: 101, Sep: 102, Unk: 100, Mask: 103), Tok.Special);
