@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace DP.Runtime.Backbones;
 
 /// <summary>A pre-trained backbone that ships inside a package, with its tokenizer and what its load did.</summary>
-public sealed record PackagedModel(string Name, BertModel Backbone, ITextTokenizer Tokenizer, WeightLoadReport Load);
+public sealed record PackagedModel(string Name, BertModel Backbone, ITextTokenizer Tokenizer, WeightLoadReport LoadReport);
 
 /// <summary>
 /// Pre-trained models usable with no files or downloads. "minilm-l6" is all-MiniLM-L6-v2 (uncased BERT, 6 layers,
