@@ -37,11 +37,11 @@ public sealed class SentencePieceT5Tokenizer : ITextTokenizer
     /// <summary>The underlying Microsoft.ML.Tokenizers model.</summary>
     public SentencePieceTokenizer Inner => _sp;
 
-    private SentencePieceT5Tokenizer(SentencePieceTokenizer sp, int extraIds, string source)
+    private SentencePieceT5Tokenizer(SentencePieceTokenizer sp, int pieceCount, int extraIds, string source)
     {
         _sp = sp;
         _extraIds = extraIds;
-        _pieceCount = sp.Vocabulary.Count == 0 ? 0 : sp.Vocabulary.Values.Max() + 1;
+        _pieceCount = pieceCount;
         int Require(string piece, int expected)
         {
             if (!sp.Vocabulary.TryGetValue(piece, out int id))
@@ -66,15 +66,20 @@ public sealed class SentencePieceT5Tokenizer : ITextTokenizer
     {
         if (extraIds < 0) throw new ArgumentOutOfRangeException(nameof(extraIds), extraIds, "extra_ids must be zero or more.");
         SentencePieceTokenizer sp;
+        int pieceCount;
         try
         {
-            sp = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            (var model, pieceCount) = SentencePieceModelProto.Prepare(copy.ToArray());
+            using var prepared = new MemoryStream(model, writable: false);
+            sp = SentencePieceTokenizer.Create(prepared, addBeginningOfSentence: false, addEndOfSentence: false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new InvalidDataException($"{source}: not a readable SentencePiece model ({e.Message}).", e);
         }
-        return new SentencePieceT5Tokenizer(sp, extraIds, source);
+        return new SentencePieceT5Tokenizer(sp, pieceCount, extraIds, source);
     }
 
     /// <summary>Id of &lt;extra_id_<paramref name="index"/>&gt;.</summary>
