@@ -33,7 +33,11 @@ public sealed class TaskChoiceLogits : ChoiceLogits
     public override Tensor Logits(long batch, Tensor? instance) => logits.unsqueeze(0).expand(batch, -1);
 }
 
-/// <summary>Instance-level: ReLU(Linear(d → n+1)(u)).</summary>
+/// <summary>
+/// Instance-level: ReLU(Linear(d → n+1)(u)), the authors' form. The bias starts at +1 (weights as nn.Linear): with
+/// PyTorch's default bias range some seeds start with every unit negative for every instance, the ReLU passes no
+/// gradient and the choice never learns. A shared offset leaves the initial softmax essentially uniform.
+/// </summary>
 public sealed class InstanceChoiceLogits : ChoiceLogits
 {
     public readonly Linear proj;
@@ -42,6 +46,7 @@ public sealed class InstanceChoiceLogits : ChoiceLogits
     {
         proj = nn.Linear(hidden, options, device: device);
         ParameterInit.Linear(proj, gen);
+        using (torch.no_grad()) proj.bias!.fill_(1.0f);
         RegisterComponents();
     }
 
