@@ -200,3 +200,24 @@ public class TaskInfoTests
         Assert.Equal([17, 30], (info with { LabelWordIds = [[17], [30]] }).SingleTokenLabelWordIds());
     }
 }
+
+public class TruncationTests
+{
+    [Fact]
+    public void An_over_long_premise_is_cut_so_the_hypothesis_survives()
+    {
+        using var dir = new TempDir();
+        var longPremise = DataFixtures.Sentence(200, 1);
+        var line = System.Text.Json.JsonSerializer.Serialize(new { premise = longPremise, hypothesis = "zebra quartz.", label = "entailment", idx = 0 });
+        dir.Write("train.jsonl", line, DataFixtures.RteLines(1)[0]);
+        dir.Write("val.jsonl", line);
+        var tokenizer = new TestTokenizer();
+        var data = TaskDataLoader.Load(new TaskOptions { DataDir = dir.Path, MaxLength = 40 }, tokenizer, 2, 2, 1);
+        var row = ((DP.Runtime.Data.Batching.BatchList)data.Validation.Batches).Plan[0][0].Ids[0];
+        Assert.InRange(row.Length, 30, 40);
+        // The template's end "sentence2: zebra quartz." and [SEP] are intact.
+        var tail = tokenizer.EncodeWords("sentence2: zebra quartz.").Append(tokenizer.Special.Sep).ToArray();
+        Assert.Equal(tail, row[^tail.Length..]);
+        Assert.Equal(tokenizer.EncodeWords("sentence1:"), row[1..3]);
+    }
+}
