@@ -60,7 +60,8 @@ public static class TaskDataLoader
             ? SuperGlueTasks.Get(options.SuperGlue)
             : CustomDefinition(options);
         var template = PromptTemplate.Parse(options.Template ?? definition.DefaultTemplate, definition.Fields, $"{where}.template");
-        var train = definition.Read(DataPath(options, options.TrainFile, $"{where}.train_file"));
+        var trainPath = DataPath(options, options.TrainFile, $"{where}.train_file");
+        var train = definition.Read(trainPath);
         var validation = definition.Read(DataPath(options, options.ValidationFile, $"{where}.validation_file"));
         var test = string.IsNullOrEmpty(options.TestFile) ? null : definition.Read(DataPath(options, options.TestFile, $"{where}.test_file"));
 
@@ -87,7 +88,7 @@ public static class TaskDataLoader
                 : FewShotSampler.Sample(trainIndices.Select(i => encoder.ClassIndex(train[i])).ToList(), fewShot, where)
                     .Select(p => trainIndices[p]).ToList();
         if (trainIndices.Count == 0)
-            throw new ArgumentException($"{where}.train_file: {DataPath(options, options.TrainFile, $"{where}.train_file")} has no trainable examples");
+            throw new ArgumentException($"{where}.train_file: {trainPath} has no trainable examples");
         var trainEncoded = trainIndices.Select(i => encoder.Encode(train[i], i)).ToList();
         var validationEncoded = validation.Select(encoder.Encode).ToList();
         var testEncoded = test?.Select(encoder.Encode).ToList();
