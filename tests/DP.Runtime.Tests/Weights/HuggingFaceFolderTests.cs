@@ -2,6 +2,8 @@ using DP.Runtime.Backbones;
 using DP.Runtime.Backbones.Bert;
 using DP.Runtime.Backbones.T5;
 using DP.Runtime.Tests.T5;
+using DP.Runtime.Tokenization;
+using DP.Runtime.Weights;
 using DP.Runtime.Weights.HuggingFace;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -169,6 +171,9 @@ public sealed class HuggingFaceFolderTests : IDisposable
         var error = Assert.Throws<CheckpointMismatchException>(() => HuggingFaceFolder.LoadBackbone(_folder));
         Assert.Equal(name, Assert.Single(error.Missing).Name);
         Assert.Equal("encoder.block.1.layer.1.DenseReluDense.wi_zero.weight", Assert.Single(error.Unexpected).Name);
+        WeightLoadException general = error; // one exception type for every weight loader
+        Assert.Equal(name, general.TensorName);
+        Assert.Equal(_folder, general.ModelSource);
         Assert.Empty(error.Misshaped);
         Assert.Contains(name, error.Message);
         Assert.Contains("wi_zero", error.Message);
@@ -237,8 +242,28 @@ public sealed class HuggingFaceFolderTests : IDisposable
             state["bert.embeddings.LayerNorm.gamma"] = state["bert.embeddings.LayerNorm.weight"];
             state.Remove("bert.embeddings.LayerNorm.weight");
         });
-        using var loaded = (BertModel)HuggingFaceFolder.LoadBackbone(_folder);
-        AssertSameState(model, loaded);
+        File.WriteAllText(Path.Combine(_folder, "vocab.txt"), string.Join("\n", ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "world"]));
+        var loaded = HuggingFaceFolder.Load(_folder);
+        AssertSameState(model, loaded.Backbone.Module);
+        Assert.Contains("cls.predictions.bias", loaded.LoadReport.Unused);
+        Assert.Contains("bert.pooler.dense.weight", loaded.LoadReport.Unused);
+        Assert.Contains("embeddings.LayerNorm.weight", loaded.LoadReport.Loaded);
+        Assert.Equal([2, 5, 6, 3], loaded.Tokenizer.Encode("Hello world").Ids);
+        loaded.Backbone.Module.Dispose();
+    }
+
+    [Fact]
+    public void T5FolderLoadsWithItsTokenizer()
+    {
+        using var model = RandomT5();
+        HuggingFaceFolder.Save(model, _folder);
+        File.Copy(T5TokenizerTests.ModelPath, Path.Combine(_folder, "spiece.model"));
+        var loaded = HuggingFaceFolder.Load(_folder);
+        Assert.IsType<SentencePieceT5Tokenizer>(loaded.Tokenizer);
+        Assert.Equal([145, 1], loaded.Tokenizer.Encode("no").Ids);
+        Assert.Empty(loaded.LoadReport.Unused);
+        Assert.Equal(model.state_dict().Count, loaded.LoadReport.Loaded.Count);
+        loaded.Backbone.Module.Dispose();
     }
 
     [Fact]
