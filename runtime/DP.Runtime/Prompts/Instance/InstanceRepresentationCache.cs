@@ -120,7 +120,7 @@ public sealed class InstanceRepresentationCache : IDisposable
     private Tensor Fingerprints(Tensor ids, Tensor mask)
     {
         long length = ids.shape[1];
-        if (_positionWeights is null || _positionWeights.shape[0] < length || _positionWeights.device != ids.device)
+        if (_positionWeights is null || _positionWeights.shape[0] < length || _positionWeights.device.ToString() != ids.device.ToString())
         {
             _positionWeights?.Dispose();
             var w = new long[Math.Max(length, 512)];
