@@ -25,17 +25,31 @@ public sealed class CheckpointStore(string directory, int keep = 2)
     /// <summary>The trainable tensors in a fixed order with their names (from the module) and groups.</summary>
     public static List<(TensorSignature Signature, Parameter Parameter)> Trainable(ITrainableModel model)
     {
-        var names = new Dictionary<IntPtr, string>();
-        foreach (var (name, p) in model.Module.named_parameters()) names.TryAdd(p.Handle, name);
+        // Wrappers of one parameter have different handles; its storage address identifies it.
+        var names = new Dictionary<(IntPtr, string), string>();
+        foreach (var (name, p) in model.Module.named_parameters()) names.TryAdd(Identity(p), name);
         var list = new List<(TensorSignature, Parameter)>();
         foreach (var g in model.ParameterGroups)
             for (int i = 0; i < g.Parameters.Count; i++)
             {
                 var p = g.Parameters[i];
-                var name = names.TryGetValue(p.Handle, out var n) ? n : $"{g.Name}[{i}]";
+                var name = names.TryGetValue(Identity(p), out var n) ? n : $"{g.Name}[{i}]";
                 list.Add((new TensorSignature(name, g.Name, p.shape), p));
             }
         return list;
+    }
+
+    private static (IntPtr, string) Identity(Tensor p) => (StorageAddress(p), string.Join("x", p.shape) + "@" + p.storage_offset());
+
+    // Some TorchSharp modules (Embedding) hand out a new wrapper per access, so wrapper handles differ for one
+    // parameter; the native storage address does not. TorchSharp keeps that call internal, hence the import.
+    [System.Runtime.InteropServices.DllImport("LibTorchSharp")]
+    private static extern IntPtr THSStorage_data_ptr(IntPtr tensor);
+
+    private static IntPtr StorageAddress(Tensor p)
+    {
+        try { return THSStorage_data_ptr(p.Handle); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return p.Handle; }
     }
 
     public string Save(CheckpointState state, ITrainableModel model, OptimizerHelper optimizer)
