@@ -1,11 +1,10 @@
 namespace DP.Runtime.Models;
 
 /// <summary>
-/// A dynamic-prompting model that can say what it chose for each example of a batch: the split point of the
-/// prompt around the input and the prompt length. The trainer uses it to report the distribution of choices
-/// on the validation set.
+/// A model whose prompt placement is chosen per instance reports what it chose (eval-mode, no Gumbel noise):
+/// the split point j (0 = prefix, n = postfix) and the kept prompt length ℓ for every row of the batch.
 /// </summary>
 public interface IPromptChoiceReporter
 {
-    (int[] split, int[] length) Choices(ModelBatch batch);
+    (int[] Split, int[] Length) Choices(ModelBatch batch);
 }

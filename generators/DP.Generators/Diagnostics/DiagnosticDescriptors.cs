@@ -1,0 +1,80 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace DP.Generators.Diagnostics;
+
+/// <summary>The catalog of spec diagnostics. Ids are stable; messages say what to write instead.</summary>
+public static class DiagnosticDescriptors
+{
+    private const string Category = "DP.Spec";
+    private const string HelpBase = "docs/diagnostics.md#";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message)
+        => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+    public static readonly DiagnosticDescriptor YamlSyntax = Error("DP0001", "YAML syntax error",
+        "The spec is not valid YAML: {0}; fix the indentation or quoting at this point");
+
+    public static readonly DiagnosticDescriptor UnknownKey = Error("DP0002", "Unknown key",
+        "Unknown key '{0}' in '{1}'{2}; allowed keys: {3}");
+
+    public static readonly DiagnosticDescriptor DuplicateKey = Error("DP0003", "Duplicate key",
+        "Key '{0}' appears twice; keep one of them (the first is at line {1})");
+
+    public static readonly DiagnosticDescriptor WrongShape = Error("DP0004", "Wrong YAML node shape",
+        "'{0}' must be {1}, not {2}; write e.g. {3}");
+
+    public static readonly DiagnosticDescriptor WrongType = Error("DP0005", "Value has the wrong type",
+        "'{0}' must be {1}, but '{2}' is not; write e.g. {3}");
+
+    public static readonly DiagnosticDescriptor OutOfRange = Error("DP0006", "Value out of range",
+        "'{0}' is {1} but must be {2}");
+
+    public static readonly DiagnosticDescriptor UnknownChoice = Error("DP0007", "Unknown choice word",
+        "'{0}' cannot be '{1}'{2}; write one of: {3}");
+
+    public static readonly DiagnosticDescriptor MissingKey = Error("DP0008", "Required key missing",
+        "The spec needs '{0}'; add e.g. {1}");
+
+    public static readonly DiagnosticDescriptor InvalidName = Error("DP0009", "Invalid experiment name",
+        "Experiment name '{0}' must be lowercase letters, digits and '-', starting with a letter (e.g. 'sentiment-dp')");
+
+    public static readonly DiagnosticDescriptor DuplicateExperiment = Error("DP0010", "Duplicate experiment name",
+        "Experiment '{0}' is also declared in '{1}'; give each spec its own 'experiment' name");
+
+    public static readonly DiagnosticDescriptor MethodMismatch = Error("DP0011", "Option not used by this method",
+        "'{0}' is not used with method kind '{1}'; {2}");
+
+    public static readonly DiagnosticDescriptor TaskRule = Error("DP0012", "Task data rule",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor TemplateField = Error("DP0013", "Template names an unknown field",
+        "Template field '{{{0}}}' is not a field of this task; use one of: {1}");
+
+    public static readonly DiagnosticDescriptor FewShotChoice = Error("DP0014", "few_shot needs exactly one size",
+        "few_shot needs exactly one of 'per_label' or 'total'{0}");
+
+    public static readonly DiagnosticDescriptor BestMetric = Error("DP0015", "best_metric does not fit the task",
+        "best_metric '{0}' is not reported by {1}; use one of: {2}");
+
+    public static readonly DiagnosticDescriptor Inconsistent = Error("DP0016", "Inconsistent values",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor FieldName = Error("DP0017", "Invalid field name",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor InternalError = Error("DP0018", "Internal generator error",
+        "The DP spec generator failed on this file ({0}); please report it with the spec");
+
+    public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
+    {
+        YamlSyntax, UnknownKey, DuplicateKey, WrongShape, WrongType, OutOfRange, UnknownChoice, MissingKey, InvalidName,
+        DuplicateExperiment, MethodMismatch, TaskRule, TemplateField, FewShotChoice, BestMetric, Inconsistent, FieldName,
+        InternalError,
+    };
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);
+
+    public static DiagnosticDescriptor ForId(string id) => ById.TryGetValue(id, out var d) ? d : InternalError;
+}

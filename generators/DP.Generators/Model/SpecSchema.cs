@@ -1,0 +1,179 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace DP.Generators.Model;
+
+/// <summary>
+/// Every scalar key of a *.dp.yaml spec, mirroring DP.Runtime.Experiments.ExperimentOptions. The validator, the
+/// emitted overrides and docs/spec.md all follow this one table. Structured keys (experiment, task.fields,
+/// task.labels, task.multitask) are handled by the validator directly and listed in <see cref="StructuredKeys"/>.
+/// </summary>
+public static class SpecSchema
+{
+    public const string Experiment = "experiment";
+    public const string TaskFields = "task.fields";
+    public const string TaskLabels = "task.labels";
+    public const string TaskMultitask = "task.multitask";
+    public const string FewShotGroup = "task.few_shot";
+
+    /// <summary>Keys that hold a mapping of further keys.</summary>
+    public static readonly IReadOnlyList<string> Groups = new[]
+    {
+        "backbone", "task", "method", "method.pool", "method.gumbel", "head", "training", "outputs", FewShotGroup,
+    };
+
+    public static readonly IReadOnlyList<string> StructuredKeys = new[] { Experiment, TaskFields, TaskLabels, TaskMultitask };
+
+    public static readonly IReadOnlyList<string> SuperGlueTasks = new[] { "boolq", "cb", "copa", "multirc", "record", "rte", "wic", "wsc" };
+
+    private static ChoiceWord[] Words(params string[] pairs)
+    {
+        var words = new ChoiceWord[pairs.Length / 2];
+        for (var i = 0; i < words.Length; i++) words[i] = new ChoiceWord(pairs[2 * i], pairs[2 * i + 1]);
+        return words;
+    }
+
+    private static OptionDefinition Choice(string key, OptionScope scope, string path, string enumType, string def, ChoiceWord[] words, string description)
+        => new(key, scope, path, SpecValueKind.Enum, def) { EnumType = enumType, Choices = words, Description = description };
+
+    private static OptionDefinition Int(string key, OptionScope scope, string path, string? def, double? min, double? max, string description, bool nullable = false)
+        => new(key, scope, path, SpecValueKind.Int, def) { Min = min, Max = max, Description = description, Nullable = nullable };
+
+    private static OptionDefinition Real(string key, OptionScope scope, string path, string? def, double? min, bool minExclusive, double? max, string description, bool nullable = false)
+        => new(key, scope, path, SpecValueKind.Double, def) { Min = min, MinExclusive = minExclusive, Max = max, Description = description, Nullable = nullable };
+
+    private static OptionDefinition Text(string key, OptionScope scope, string path, string? def, string description, bool nullable = false)
+        => new(key, scope, path, SpecValueKind.String, def) { Description = description, Nullable = nullable };
+
+    private static OptionDefinition Flag(string key, OptionScope scope, string path, bool def, string description)
+        => new(key, scope, path, SpecValueKind.Bool, def ? "true" : "false") { Description = description };
+
+    private const OptionScope E = OptionScope.Experiment;
+    private const OptionScope T = OptionScope.Task;
+
+    public static readonly IReadOnlyList<OptionDefinition> Options = new[]
+    {
+        Text("backbone.source", E, "Backbone.Source", "minilm-l6", "packaged model name (minilm-l6) or a Hugging Face model folder"),
+        Choice("backbone.dtype", E, "Backbone.DType", "BackboneDType", "float32", Words("float32", "Float32", "bfloat16", "BFloat16"), "weights and activations type"),
+
+        Choice("task.kind", T, "Kind", "DataKind", "superglue", Words("superglue", "SuperGlue", "custom", "Custom"), "a SuperGLUE task or your own data"),
+        Choice("task.superglue", T, "SuperGlue", "SuperGlueTask", "rte",
+            Words("boolq", "BoolQ", "cb", "CB", "copa", "COPA", "multirc", "MultiRC", "record", "ReCoRD", "rte", "RTE", "wic", "WiC", "wsc", "WSC"),
+            "the SuperGLUE task (kind: superglue)"),
+        Text("task.data_dir", T, "DataDir", "data", "folder holding the data files"),
+        Text("task.train_file", T, "TrainFile", "train.jsonl", "training file inside data_dir"),
+        Text("task.validation_file", T, "ValidationFile", "val.jsonl", "validation file inside data_dir"),
+        Text("task.test_file", T, "TestFile", null, "optional test file inside data_dir", nullable: true),
+        Choice("task.format", T, "Format", "DataFormat", "jsonl", Words("jsonl", "Jsonl", "csv", "Csv"), "file format"),
+        Text("task.label_field", T, "LabelField", "label", "record field holding the label"),
+        Text("task.template", T, "Template", null, "text template over {field} names; empty = the task's default", nullable: true),
+        Int("task.max_length", T, "MaxLength", "128", 8, 8192, "maximum tokens per example (prompt included)"),
+        Int("task.few_shot.per_label", T, "FewShot.PerLabel", null, 1, null, "training examples sampled per label", nullable: true),
+        Int("task.few_shot.total", T, "FewShot.Total", null, 1, null, "training examples sampled in all", nullable: true),
+        Int("task.few_shot.seed", T, "FewShot.Seed", "13", 0, null, "seed of the few-shot sample"),
+        new OptionDefinition("task.mixing", T, "Mixing", SpecValueKind.Enum, "examples_proportional")
+        {
+            EnumType = "MultitaskMixing", Choices = Words("examples_proportional", "ExamplesProportional", "temperature", "Temperature"),
+            MainTaskOnly = true, Description = "how multitask batches are drawn",
+        },
+        new OptionDefinition("task.mixing_cap", T, "MixingCap", SpecValueKind.Int, "10000")
+        {
+            Min = 1, MainTaskOnly = true, Description = "examples-proportional mixing: cap on a task's size",
+        },
+        new OptionDefinition("task.mixing_temperature", T, "MixingTemperature", SpecValueKind.Double, "2")
+        {
+            Min = 0, MinExclusive = true, MainTaskOnly = true, Description = "temperature mixing: sampling temperature",
+        },
+
+        Choice("method.kind", E, "Method.Kind", "MethodKind", "dynamic",
+            Words("finetune", "FineTune", "prompt", "Prompt", "prefix", "Prefix", "dynamic", "Dynamic"),
+            "fine-tuning, prompt tuning, P-tuning v2 (prefix) or dynamic prompting"),
+        Int("method.prompt_length", E, "Method.PromptLength", "20", 1, 512, "soft prompt length (maximum length for length: task/instance)"),
+        Choice("method.init", E, "Method.Init", "PromptInit", "vocab", Words("random", "Random", "vocab", "Vocab", "text", "Text"), "prompt initialisation"),
+        Text("method.init_text", E, "Method.InitText", null, "text whose token embeddings initialise the prompt (init: text)", nullable: true),
+        Choice("method.position", E, "Method.Position", "PositionPolicy", "instance",
+            Words("prefix", "Prefix", "postfix", "Postfix", "task", "Task", "instance", "Instance"),
+            "where the prompt goes; default instance for dynamic, prefix otherwise"),
+        Choice("method.length", E, "Method.Length", "LengthPolicy", "fixed", Words("fixed", "Fixed", "task", "Task", "instance", "Instance"), "prompt length policy"),
+        Int("method.pool.size", E, "Method.PoolSize", "0", 0, 1024, "instance prompt pool size; 0 = one shared prompt"),
+        Flag("method.pool.tanh", E, "Method.PoolTanh", false, "tanh on the pool mixture"),
+        Choice("method.gumbel.schedule", E, "Method.Gumbel.Schedule", "GumbelSchedule", "compound",
+            Words("compound", "Compound", "exponential", "Exponential"), "Gumbel-softmax temperature schedule"),
+        Real("method.gumbel.initial_temperature", E, "Method.Gumbel.InitialTemperature", "1", 0, true, null, "starting temperature"),
+        Real("method.gumbel.min_temperature", E, "Method.Gumbel.MinTemperature", "0.5", 0, true, null, "lowest temperature"),
+        Real("method.gumbel.rate", E, "Method.Gumbel.Rate", "0.001", 0, false, null, "decay rate"),
+        Choice("method.instance_features", E, "Method.InstanceFeatures", "InstanceFeatures", "encoder",
+            Words("encoder", "Encoder", "embeddings", "Embeddings"), "what the instance policy network reads"),
+        Flag("method.reparameterize", E, "Method.Reparameterize", false, "P-tuning v2 MLP reparameterisation (prefix only)"),
+        Int("method.reparameterize_hidden", E, "Method.ReparameterizeHidden", "512", 1, 65536, "hidden size of the reparameterisation MLP"),
+
+        Choice("head.kind", E, "Head.Kind", "HeadKind", "auto", Words("auto", "Auto", "linear", "Linear", "verbalizer", "Verbalizer"), "classification head"),
+        Choice("head.pooling", E, "Head.Pooling", "Pooling", "mean", Words("mean", "Mean", "first", "First"), "pooling for a linear head"),
+
+        Choice("training.optimizer", E, "Training.Optimizer", "OptimizerKind", "adamw", Words("adafactor", "Adafactor", "adamw", "AdamW"), "optimizer"),
+        Real("training.learning_rate", E, "Training.LearningRate", "0.003", 0, true, null, "base learning rate"),
+        Real("training.prompt_learning_rate", E, "Training.PromptLearningRate", null, 0, true, null, "learning rate of prompt vectors (default: learning_rate)", nullable: true),
+        Real("training.instance_learning_rate", E, "Training.InstanceLearningRate", null, 0, true, null, "learning rate of instance networks (default: learning_rate)", nullable: true),
+        Real("training.head_learning_rate", E, "Training.HeadLearningRate", null, 0, true, null, "learning rate of the head (default: learning_rate)", nullable: true),
+        Real("training.backbone_learning_rate", E, "Training.BackboneLearningRate", null, 0, true, null, "learning rate of the backbone when fine-tuning (default: learning_rate)", nullable: true),
+        Real("training.weight_decay", E, "Training.WeightDecay", "0", 0, false, null, "decoupled weight decay"),
+        Choice("training.schedule", E, "Training.Schedule", "LrSchedule", "constant", Words("constant", "Constant", "linear", "Linear"), "learning-rate schedule after warm-up"),
+        Int("training.warmup_steps", E, "Training.WarmupSteps", "0", 0, null, "linear warm-up steps"),
+        Int("training.max_steps", E, "Training.MaxSteps", "200", 1, null, "optimizer steps"),
+        Int("training.batch_size", E, "Training.BatchSize", "16", 1, null, "training batch size"),
+        Int("training.eval_batch_size", E, "Training.EvalBatchSize", "32", 1, null, "evaluation batch size"),
+        Int("training.gradient_accumulation", E, "Training.GradientAccumulation", "1", 1, null, "batches per optimizer step"),
+        Real("training.clip_norm", E, "Training.ClipNorm", "1", 0, false, null, "gradient norm clip; 0 = off"),
+        Int("training.eval_every", E, "Training.EvalEvery", "50", 1, null, "steps between evaluations"),
+        Int("training.early_stopping_patience", E, "Training.EarlyStoppingPatience", "0", 0, null, "evaluations without improvement before stopping; 0 = never"),
+        Int("training.checkpoint_every", E, "Training.CheckpointEvery", "50", 1, null, "steps between checkpoints"),
+        Text("training.best_metric", E, "Training.BestMetric", "accuracy", "validation metric that picks the best checkpoint"),
+        Int("training.seed", E, "Training.Seed", "42", 0, null, "random seed"),
+        Choice("training.device", E, "Training.Device", "DeviceChoice", "auto", Words("auto", "Auto", "cpu", "Cpu", "cuda", "Cuda"), "where to train"),
+        Choice("training.on_non_finite_loss", E, "Training.OnNonFiniteLoss", "NonFiniteLossAction", "stop", Words("stop", "Stop", "skip", "Skip"), "what to do on a NaN/Inf loss"),
+        Int("training.threads", E, "Training.Threads", "0", 0, 1024, "torch intra-op threads; 0 = library default"),
+
+        Text("outputs.dir", E, "Output.Dir", "runs", "folder for run folders"),
+        Flag("outputs.save_predictions", E, "Output.SavePredictions", true, "write predictions of the best checkpoint"),
+        Flag("outputs.tensorboard", E, "Output.TensorBoard", true, "write TensorBoard event files"),
+        Flag("outputs.plots", E, "Output.Plots", true, "write loss/metric plots"),
+    };
+
+    private static readonly Dictionary<string, OptionDefinition> ByKey = Options.ToDictionary(o => o.Key);
+
+    public static OptionDefinition? Find(string key) => ByKey.TryGetValue(key, out var o) ? o : null;
+
+    /// <summary>Every key that may appear directly under <paramref name="parent"/> ("" = top level).</summary>
+    public static IEnumerable<string> ChildNames(string parent)
+    {
+        var prefix = parent.Length == 0 ? "" : parent + ".";
+        var all = Options.Select(o => o.Key).Concat(Groups).Concat(StructuredKeys);
+        return all.Where(k => k.StartsWith(prefix, System.StringComparison.Ordinal) && k.IndexOf('.', prefix.Length) < 0)
+                  .Select(k => k.Substring(prefix.Length)).Distinct();
+    }
+
+    /// <summary>Record fields of each SuperGLUE task usable in a template.</summary>
+    public static IReadOnlyList<string> SuperGlueFields(string task) => task switch
+    {
+        "boolq" => new[] { "passage", "question" },
+        "cb" => new[] { "premise", "hypothesis" },
+        "copa" => new[] { "premise", "choice1", "choice2", "question" },
+        "multirc" => new[] { "paragraph", "question", "answer" },
+        "record" => new[] { "passage", "query", "entity" },
+        "rte" => new[] { "premise", "hypothesis" },
+        "wic" => new[] { "word", "sentence1", "sentence2" },
+        "wsc" => new[] { "text", "span1_text", "span2_text" },
+        _ => System.Array.Empty<string>(),
+    };
+
+    /// <summary>Validation metrics each task can report (accuracy everywhere; F1-style where the task defines it).</summary>
+    public static IReadOnlyList<string> Metrics(string taskKind, string superGlue) => taskKind == "custom"
+        ? new[] { "accuracy", "f1", "macro_f1" }
+        : superGlue switch
+        {
+            "cb" => new[] { "accuracy", "f1", "macro_f1" },
+            "multirc" => new[] { "accuracy", "f1a", "em" },
+            "record" => new[] { "accuracy", "f1", "em" },
+            _ => new[] { "accuracy" },
+        };
+}

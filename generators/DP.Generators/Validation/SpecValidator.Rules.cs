@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using DP.Generators.Diagnostics;
+using DP.Generators.Model;
+
+namespace DP.Generators.Validation;
+
+// Cross-field rules and default resolution: runs once every key has bound to a well-typed value.
+public sealed partial class SpecValidator
+{
+    private static readonly Regex TemplateField = new(@"\{([^{}]*)\}", RegexOptions.CultureInvariant);
+    private static readonly Regex Identifier = new(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+
+    private static readonly string[] DynamicOnly =
+    {
+        "method.pool.size", "method.pool.tanh", "method.gumbel.schedule", "method.gumbel.initial_temperature",
+        "method.gumbel.min_temperature", "method.gumbel.rate", "method.instance_features", "training.instance_learning_rate",
+    };
+
+    private static readonly string[] PromptKeys =
+    {
+        "method.prompt_length", "method.init", "method.init_text", "method.position", "method.length", "training.prompt_learning_rate",
+    };
+
+    private ExperimentSpec Resolve(BoundSpec bound)
+    {
+        var method = bound.Get("method.kind")?.Text ?? "dynamic";
+        CheckMethod(bound, method);
+        var task = ResolveTask(bound.Task!);
+        CheckTraining(bound, task);
+
+        var settings = new List<SpecSetting>();
+        foreach (var option in SpecSchema.Options.Where(o => o.Scope == OptionScope.Experiment))
+        {
+            string? text;
+            if (bound.Values.TryGetValue(option.Key, out var v)) text = v.Text;
+            else if (option.Key == "method.position" && method != "dynamic") text = "prefix";
+            else text = option.DefaultText;
+            settings.Add(new SpecSetting(option.Key, text));
+        }
+        return new ExperimentSpec(bound.Name!, TypeNameFor(bound.Name!), _path, FileNameOf(_path), bound.NameSpan, settings.ToEquatableArray(), task);
+    }
+
+    private void CheckMethod(BoundSpec bound, string method)
+    {
+        void NotWith(string key, string advice)
+        {
+            if (bound.Get(key) is { } v) Report(DiagnosticDescriptors.MethodMismatch.Id, v.KeySpan, key, method, advice);
+        }
+
+        if (method != "dynamic")
+        {
+            foreach (var key in DynamicOnly) NotWith(key, "it belongs to 'kind: dynamic'; remove it or switch the method to dynamic");
+            foreach (var key in new[] { "method.position", "method.length" })
+            {
+                if (bound.Get(key) is { Text: "task" or "instance" } v)
+                {
+                    Report(DiagnosticDescriptors.MethodMismatch.Id, v.ValueSpan, key + ": " + v.Text, method,
+                        "task and instance policies need 'kind: dynamic'; use " + (key == "method.position" ? "'position: prefix'" : "'length: fixed'") + " or switch to dynamic");
+                }
+            }
+        }
+        if (method == "finetune")
+        {
+            foreach (var key in PromptKeys)
+            {
+                if (key == "method.position" || key == "method.length")
+                {
+                    if (bound.Get(key) is { Text: not ("task" or "instance") }) NotWith(key, "fine-tuning has no prompt; remove it");
+                }
+                else
+                {
+                    NotWith(key, "fine-tuning has no prompt; remove it");
+                }
+            }
+        }
+        else
+        {
+            NotWith("training.backbone_learning_rate", "the backbone stays frozen except with 'kind: finetune'; remove it");
+        }
+        if (method != "prefix")
+        {
+            NotWith("method.reparameterize", "reparameterisation is part of P-tuning v2; use 'kind: prefix' or remove it");
+            NotWith("method.reparameterize_hidden", "reparameterisation is part of P-tuning v2; use 'kind: prefix' or remove it");
+        }
+        else if (bound.Get("method.position") is { Text: not "prefix" } position)
+        {
+            Report(DiagnosticDescriptors.MethodMismatch.Id, position.ValueSpan, "method.position: " + position.Text, method,
+                "P-tuning v2 puts its prompts in front of every layer; write 'position: prefix' or remove it");
+        }
+
+        var init = bound.Get("method.init")?.Text ?? "vocab";
+        var initText = bound.Get("method.init_text");
+        if (init == "text" && initText?.Text is null && method != "finetune")
+        {
+            Report(DiagnosticDescriptors.Inconsistent.Id, bound.Get("method.init")!.ValueSpan, "'init: text' needs the text to start from; add e.g. 'init_text: \"It was great\"' under method");
+        }
+        if (initText is { Text: not null } && init != "text" && method != "finetune")
+        {
+            Report(DiagnosticDescriptors.Inconsistent.Id, initText.KeySpan, "'init_text' is used only with 'init: text'; write 'init: text' or remove init_text");
+        }
+        if (bound.Get("method.reparameterize_hidden") is { } hidden && bound.Get("method.reparameterize")?.Text != "true" && method == "prefix")
+        {
+            Report(DiagnosticDescriptors.Inconsistent.Id, hidden.KeySpan, "'reparameterize_hidden' is used only with 'reparameterize: true'; add it or remove reparameterize_hidden");
+        }
+        var initial = Number(bound.Get("method.gumbel.initial_temperature")?.Text ?? "1");
+        if (bound.Get("method.gumbel.min_temperature") is { } min && Number(min.Text!) > initial)
+        {
+            Report(DiagnosticDescriptors.Inconsistent.Id, min.ValueSpan, "min_temperature " + min.Text + " is above initial_temperature " + Format(initial) + "; the temperature only decreases, so make min_temperature <= initial_temperature");
+        }
+    }
+
+    private void CheckTraining(BoundSpec bound, TaskSpec task)
+    {
+        var maxSteps = Number(bound.Get("training.max_steps")?.Text ?? "200");
+        if (bound.Get("training.warmup_steps") is { } warmup && Number(warmup.Text!) > maxSteps)
+        {
+            Report(DiagnosticDescriptors.Inconsistent.Id, warmup.ValueSpan, "warmup_steps " + warmup.Text + " exceeds max_steps " + Format(maxSteps) + "; use at most max_steps warm-up steps");
+        }
+        if (bound.Get("training.best_metric") is { } metric)
+        {
+            var kind = task.Get("task.kind")!;
+            var superglue = task.Get("task.superglue")!;
+            var metrics = SpecSchema.Metrics(kind, superglue);
+            if (!metrics.Contains(metric.Text))
+            {
+                var what = kind == "custom" ? "a custom classification task" : "SuperGLUE " + superglue;
+                Report(DiagnosticDescriptors.BestMetric.Id, metric.ValueSpan, metric.Text ?? "", what, string.Join(", ", metrics));
+            }
+        }
+    }
+
+    private TaskSpec ResolveTask(BoundTask task)
+    {
+        var kind = task.Get("task.kind")?.Text ?? "superglue";
+        var superglue = task.Get("task.superglue");
+        var kindSpan = task.Get("task.kind")?.ValueSpan ?? task.Span;
+        IReadOnlyList<string> knownFields;
+        if (kind == "superglue")
+        {
+            if (superglue is null)
+            {
+                Report(DiagnosticDescriptors.TaskRule.Id, kindSpan, "a SuperGLUE task needs 'superglue: <task>' (one of " + string.Join(", ", SpecSchema.SuperGlueTasks) + "); for your own data write 'kind: custom'");
+            }
+            if (task.Fields is not null)
+            {
+                Report(DiagnosticDescriptors.TaskRule.Id, task.FieldsSpan, "'fields' is for 'kind: custom'; a SuperGLUE task has fixed fields, remove 'fields'");
+            }
+            knownFields = SpecSchema.SuperGlueFields(superglue?.Text ?? "rte");
+        }
+        else
+        {
+            if (superglue is not null)
+            {
+                Report(DiagnosticDescriptors.TaskRule.Id, superglue.KeySpan, "'superglue' names a SuperGLUE task but this task is 'kind: custom'; remove 'superglue' or write 'kind: superglue'");
+            }
+            if (task.Fields is null || task.Fields.Count == 0)
+            {
+                Report(DiagnosticDescriptors.TaskRule.Id, task.Fields is null ? kindSpan : task.FieldsSpan, "a custom task needs its text fields; add e.g. 'fields: [text]'");
+            }
+            if (task.Labels is null || task.Labels.Count < 2)
+            {
+                Report(DiagnosticDescriptors.TaskRule.Id, task.Labels is null ? kindSpan : task.LabelsSpan, "a custom task needs at least two labels mapped to verbalizer words; add e.g. 'labels: { positive: great, negative: terrible }'");
+            }
+            knownFields = task.Fields?.Select(f => f.Name).ToList() ?? new List<string>();
+            CheckFieldNames(task);
+        }
+
+        if (task.Get("task.template") is { Text: { } template } templateValue)
+        {
+            foreach (Match m in TemplateField.Matches(template))
+            {
+                var name = m.Groups[1].Value;
+                if (!knownFields.Contains(name))
+                {
+                    Report(DiagnosticDescriptors.TemplateField.Id, templateValue.ValueSpan, name, knownFields.Count == 0 ? "(no fields declared)" : string.Join(", ", knownFields));
+                }
+            }
+        }
+
+        if (task.FewShotSpan is { } fewShotSpan)
+        {
+            var perLabel = task.Get("task.few_shot.per_label")?.Text;
+            var total = task.Get("task.few_shot.total")?.Text;
+            if ((perLabel is null) == (total is null))
+            {
+                Report(DiagnosticDescriptors.FewShotChoice.Id, fewShotSpan, perLabel is null ? "; add e.g. 'per_label: 16'" : "; remove one of them");
+            }
+        }
+
+        if (task.IsMain && task.Multitask.Count == 0)
+        {
+            foreach (var key in new[] { "task.mixing", "task.mixing_cap", "task.mixing_temperature" })
+            {
+                if (task.Get(key) is { } v)
+                {
+                    Report(DiagnosticDescriptors.Inconsistent.Id, v.KeySpan, "'" + v.Option.Name + "' applies only when 'multitask' lists other tasks; add multitask entries or remove it");
+                }
+            }
+        }
+
+        var settings = new List<SpecSetting>();
+        foreach (var option in SpecSchema.Options.Where(o => o.Scope == OptionScope.Task && (task.IsMain || !o.MainTaskOnly)))
+        {
+            settings.Add(new SpecSetting(option.Key, task.Values.TryGetValue(option.Key, out var v) ? v.Text : option.DefaultText));
+        }
+        var multitask = task.Multitask.Select(ResolveTask).ToList();
+        return new TaskSpec(
+            settings.ToEquatableArray(),
+            (task.Fields ?? new List<(string, SourceSpan)>()).Select(f => f.Name).ToEquatableArray(),
+            (task.Labels ?? new List<(string, string)>()).Select(l => new LabelWordSpec(l.Value, l.Word)).ToEquatableArray(),
+            task.FewShotSpan is not null,
+            multitask.ToEquatableArray());
+    }
+
+    private void CheckFieldNames(BoundTask task)
+    {
+        if (task.Fields is null) return;
+        var labelField = task.Get("task.label_field")?.Text ?? "label";
+        // The example record's label property is "Label": a text field may not take that name too.
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["Label"] = labelField };
+        foreach (var (name, span) in task.Fields)
+        {
+            if (!Identifier.IsMatch(name))
+            {
+                Report(DiagnosticDescriptors.FieldName.Id, span, "field '" + name + "' must be letters, digits and '_' (not starting with a digit), e.g. 'premise' or 'sentence_1'");
+            }
+            else if (name == labelField)
+            {
+                Report(DiagnosticDescriptors.FieldName.Id, span, "field '" + name + "' is the label field; list only text fields in 'fields'");
+            }
+            else if (properties.TryGetValue(PropertyNameFor(name), out var other))
+            {
+                Report(DiagnosticDescriptors.FieldName.Id, span, "field '" + name + "' " + (other == name ? "is listed twice" : "clashes with '" + other + "' (both become " + PropertyNameFor(name) + ")") + "; list each field once");
+            }
+            else
+            {
+                properties[PropertyNameFor(name)] = name;
+            }
+        }
+    }
+
+    private static double Number(string text) => double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
