@@ -63,7 +63,7 @@ internal sealed class BagClassifier : ITrainableModel, IPromptChoiceReporter
         }
     }
 
-    public (int[] split, int[] length) Choices(ModelBatch batch)
+    public (int[] Split, int[] Length) Choices(ModelBatch batch)
     {
         // Deterministic stand-in: split = first token mod 3, length = 1 + (second token mod 2).
         var ids = batch.InputIds.cpu().data<long>().ToArray();

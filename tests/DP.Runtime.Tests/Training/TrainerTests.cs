@@ -6,6 +6,7 @@ using Xunit;
 
 namespace DP.Runtime.Tests.Training;
 
+[Collection(TorchRngCollection.Name)]
 public class TrainerTests
 {
     [Fact]

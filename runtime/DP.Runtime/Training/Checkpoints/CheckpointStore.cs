@@ -154,9 +154,41 @@ public sealed class CheckpointStore(string directory, int keep = 2)
     {
         var state = ReadState(folder);
         var statePath = Path.Combine(folder, StateFile);
-        var expected = Trainable(model);
         if (state.Optimizer != optimizer.GetType().Name)
             throw new CheckpointException($"{statePath}: field 'Optimizer' is '{state.Optimizer}' but this run uses '{optimizer.GetType().Name}'.");
+        LoadTensors(folder, state, model);
+        try
+        {
+            using (var r = new BinaryReader(File.OpenRead(Path.Combine(folder, OptimizerFile))))
+                optimizer.load_state_dict(r);
+            using (var r = new BinaryReader(File.OpenRead(Path.Combine(folder, RngFile))))
+            {
+                using var rng = Determinism.CaptureCpuState();
+                using var loaded = zeros_like(rng);
+                loaded.Load(r);
+                Determinism.RestoreCpuState(loaded);
+            }
+        }
+        catch (Exception e) when (e is not CheckpointException)
+        {
+            throw new CheckpointException($"Checkpoint '{folder}' could not be loaded: {e.Message}", e);
+        }
+        return state;
+    }
+
+    /// <summary>Loads only the trainable weights and the model's extra state (evaluation, prediction).</summary>
+    public static CheckpointState LoadWeights(string folder, ITrainableModel model)
+    {
+        var state = ReadState(folder);
+        LoadTensors(folder, state, model);
+        foreach (var (k, v) in state.ExtraState) model.ExtraState[k] = v;
+        return state;
+    }
+
+    private static void LoadTensors(string folder, CheckpointState state, ITrainableModel model)
+    {
+        var statePath = Path.Combine(folder, StateFile);
+        var expected = Trainable(model);
         if (state.Tensors.Count != expected.Count)
             throw new CheckpointException($"{statePath}: the checkpoint holds {state.Tensors.Count} trainable tensors, the model has {expected.Count} (different method or configuration?).");
         for (int i = 0; i < expected.Count; i++)
@@ -184,21 +216,11 @@ public sealed class CheckpointStore(string directory, int keep = 2)
                     p.copy_(cpu);
                 }
             }
-            using (var r = new BinaryReader(File.OpenRead(Path.Combine(folder, OptimizerFile))))
-                optimizer.load_state_dict(r);
-            using (var r = new BinaryReader(File.OpenRead(Path.Combine(folder, RngFile))))
-            {
-                using var rng = Determinism.CaptureCpuState();
-                using var loaded = zeros_like(rng);
-                loaded.Load(r);
-                Determinism.RestoreCpuState(loaded);
-            }
         }
         catch (Exception e) when (e is not CheckpointException)
         {
             throw new CheckpointException($"Checkpoint '{folder}' could not be loaded: {e.Message}", e);
         }
-        return state;
     }
 
     private void Prune(long newest)
