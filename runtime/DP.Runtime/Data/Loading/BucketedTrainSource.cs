@@ -1,0 +1,45 @@
+using DP.Runtime.Data.Batching;
+using DP.Runtime.Data.Sampling;
+using DP.Runtime.Models;
+
+namespace DP.Runtime.Data.Loading;
+
+/// <summary>
+/// Training batches of one task, bucketed by length; epoch e's batches depend only on (seed, e).
+/// Batches are built on access and owned by the caller.
+/// </summary>
+public sealed class BucketedTrainSource : ITrainBatchSource
+{
+    readonly IReadOnlyList<EncodedExample> _examples;
+    readonly int[] _lengths;
+    readonly int _batchSize, _seed, _padId;
+    readonly bool _multipleChoice;
+
+    public BucketedTrainSource(IReadOnlyList<EncodedExample> examples, int batchSize, int seed, int padId, bool multipleChoice)
+    {
+        if (examples.Count == 0) throw new ArgumentException("the training set is empty");
+        _examples = examples;
+        _lengths = examples.Select(e => e.Length).ToArray();
+        _batchSize = batchSize;
+        _seed = seed;
+        _padId = padId;
+        _multipleChoice = multipleChoice;
+    }
+
+    public IReadOnlyList<EncodedExample> Examples => _examples;
+    public int BatchSize => _batchSize;
+    public int PadId => _padId;
+    public bool IsMultipleChoice => _multipleChoice;
+    public int BatchesPerEpoch => (_examples.Count + _batchSize - 1) / _batchSize;
+
+    public IReadOnlyList<ModelBatch> EpochBatches(int epoch) => Batches(SeedMix.Combine(_seed, epoch));
+
+    /// <summary>A bucketed pass over all examples for an arbitrary plan seed (used by multitask mixing).</summary>
+    public BatchList Batches(int planSeed)
+    {
+        var plan = LengthBucketing.Plan(_lengths, _batchSize, planSeed)
+            .Select(b => (IReadOnlyList<EncodedExample>)b.Select(i => _examples[i]).ToList())
+            .ToList();
+        return new BatchList(plan, _padId, _multipleChoice);
+    }
+}

@@ -1,0 +1,234 @@
+using DP.Runtime.Backbones;
+using DP.Runtime.Experiments;
+using DP.Runtime.Models;
+using DP.Runtime.Prompts.Assembly;
+using DP.Runtime.Prompts.Checkpoints;
+using DP.Runtime.Prompts.Choices;
+using DP.Runtime.Prompts.Deep;
+using DP.Runtime.Prompts.Gumbel;
+using DP.Runtime.Prompts.Heads;
+using DP.Runtime.Prompts.Instance;
+using DP.Runtime.Prompts.Sources;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Prompts.Composition;
+
+/// <summary>The parts one prompt method is made of; absent parts are null. Built by <see cref="PromptModelFactory"/>.</summary>
+public sealed record PromptModelParts(
+    MethodKind Method,
+    IPromptableBackbone Backbone,
+    IScoreHead Head,
+    bool MultipleChoice,
+    IPromptSource? Source = null,
+    PromptAssembler? Assembler = null,
+    DeepPromptEncoder? Deep = null,
+    PositionPolicy Position = PositionPolicy.Prefix,
+    ChoiceLogits? PositionLogits = null,
+    LengthPolicy Length = LengthPolicy.Fixed,
+    ChoiceLogits? LengthLogits = null,
+    InstanceRepresentationCache? Instances = null,
+    GumbelOptions? Gumbel = null,
+    long Seed = 0);
+
+/// <summary>
+/// Every prompt method as one <see cref="ITrainableModel"/>: fine-tuning (no prompt, backbone trainable), prompt
+/// tuning, P-tuning v2 (deep prompts) and dynamic prompting (learned position / length / instance pool). Input-level
+/// prompts go through the one <see cref="PromptAssembler"/>. State-dict prefixes: backbone., prompt., deep_prompt.,
+/// position., length., head.
+/// </summary>
+public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceReporter
+{
+    public const string TemperatureKey = "gumbel_temperature";
+
+    private readonly PromptModelParts _parts;
+    private readonly HardGumbelSoftmax _gumbel;
+    private readonly GumbelTemperature? _temperature;
+    private readonly Dictionary<string, double> _extra = [];
+    private readonly List<ParameterGroup> _groups;
+
+    public PromptModel(PromptModelParts parts) : base("prompt_model")
+    {
+        _parts = parts;
+        register_module("backbone", parts.Backbone.Module);
+        if (parts.Source is nn.Module source) register_module("prompt", source);
+        if (parts.Deep is not null) register_module("deep_prompt", parts.Deep);
+        if (parts.PositionLogits is not null) register_module("position", parts.PositionLogits);
+        if (parts.LengthLogits is not null) register_module("length", parts.LengthLogits);
+        register_module("head", parts.Head.Module);
+        _gumbel = new HardGumbelSoftmax(parts.Seed);
+        if (parts.PositionLogits is not null || parts.LengthLogits is not null)
+        {
+            _temperature = new GumbelTemperature(parts.Gumbel ?? new GumbelOptions());
+            _extra[TemperatureKey] = _temperature.Value;
+        }
+        _groups = BuildGroups();
+    }
+
+    public MethodKind Method => _parts.Method;
+    public IPromptableBackbone Backbone => _parts.Backbone;
+    public IPromptSource? Source => _parts.Source;
+    public PromptAssembler? Assembler => _parts.Assembler;
+    public InstanceRepresentationCache? Instances => _parts.Instances;
+    public int PromptLength => _parts.Source?.Length ?? _parts.Deep?.Length ?? 0;
+    public nn.Module Module => this;
+    public IReadOnlyList<ParameterGroup> ParameterGroups => _groups;
+    public IDictionary<string, double> ExtraState => _extra;
+
+    /// <summary>The current Gumbel temperature (null when the method makes no discrete choice).</summary>
+    public double? Temperature => _temperature is null ? null : _extra[TemperatureKey];
+
+    private bool NeedsInstance =>
+        (_parts.Source?.NeedsInstance ?? false) || (_parts.PositionLogits?.NeedsInstance ?? false) || (_parts.LengthLogits?.NeedsInstance ?? false);
+
+    public Tensor Scores(ModelBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var rows = RowScores(batch);
+        var scores = _parts.MultipleChoice
+            ? ChoiceGrouping.Group(rows.squeeze(-1), batch.ChoiceCounts ?? throw new ArgumentException("A multiple-choice model needs ModelBatch.ChoiceCounts."))
+            : rows;
+        return scores.MoveToOuterDisposeScope();
+    }
+
+    public Tensor Loss(ModelBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var loss = nn.functional.cross_entropy(Scores(batch), batch.Labels.to(ScalarType.Int64));
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    public void OnOptimizerStep(long step)
+    {
+        if (_temperature is null) return;
+        _temperature.Value = _extra[TemperatureKey]; // the trainer may have restored it from a checkpoint
+        _temperature.Step(step);
+        _extra[TemperatureKey] = _temperature.Value;
+    }
+
+    /// <summary>The prompted backbone input for a batch (exposed for tests and diagnostics).</summary>
+    public BackboneInput BuildInput(ModelBatch batch)
+    {
+        long b = batch.InputIds.shape[0];
+        var tokens = _parts.Backbone.EmbedTokens(batch.InputIds);
+        var decoderIds = _parts.Head.DecoderInputIds(b, tokens.device);
+        if (_parts.Deep is { } deep)
+            return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DeepPrompt: deep.Build(b), DecoderInputIds: decoderIds);
+        if (_parts.Source is not { } source || _parts.Assembler is not { } assembler)
+            return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DecoderInputIds: decoderIds);
+
+        var u = NeedsInstance ? Representation(batch) : null;
+        var prompt = source.Rows(b, u);
+        Tensor? keep = _parts.LengthLogits is { } lengthLogits ? KeepMask.FromLengthChoice(Choose(lengthLogits.Logits(b, u))) : null;
+        PromptSplit split = _parts.Position switch
+        {
+            PositionPolicy.Prefix => new PromptSplit.Fixed(0),
+            PositionPolicy.Postfix => new PromptSplit.Fixed(source.Length),
+            _ => new PromptSplit.OneHot(Choose(_parts.PositionLogits!.Logits(b, u))),
+        };
+        var assembled = assembler.Assemble(tokens, batch.AttentionMask, batch.TokenTypeIds, prompt, split, keep);
+        return new BackboneInput(assembled.InputsEmbeds, assembled.AttentionMask, TokenTypeIds: assembled.TokenTypeIds, DecoderInputIds: decoderIds);
+    }
+
+    /// <summary>Scores per row [rows, C] before multiple-choice grouping.</summary>
+    public Tensor RowScores(ModelBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var input = BuildInput(batch);
+        var output = _parts.Backbone.Forward(input);
+        return _parts.Head.Scores(output, input.AttentionMask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>u [B, d] for the batch (cached per example for a frozen backbone).</summary>
+    public Tensor Representation(ModelBatch batch) =>
+        (_parts.Instances ?? throw new InvalidOperationException("This method has no instance representation.")).Get(batch);
+
+    /// <summary>Training: a hard straight-through Gumbel sample; evaluation: the argmax, no noise.</summary>
+    private Tensor Choose(Tensor logits) =>
+        training ? _gumbel.Sample(logits, _extra[TemperatureKey]) : HardGumbelSoftmax.ArgMax(logits);
+
+    public (int[] Split, int[] Length) Choices(ModelBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = torch.no_grad();
+        int rows = (int)batch.InputIds.shape[0], n = PromptLength;
+        var u = NeedsInstance ? Representation(batch) : null;
+        int[] Pick(ChoiceLogits logits) => logits.Logits(rows, u).argmax(-1).to(ScalarType.Int32).cpu().data<int>().ToArray();
+        var split = _parts.PositionLogits is { } p ? Pick(p)
+            : Enumerable.Repeat(_parts.Position == PositionPolicy.Postfix ? n : 0, rows).ToArray();
+        var length = _parts.LengthLogits is { } l ? Pick(l) : Enumerable.Repeat(n, rows).ToArray();
+        return (split, length);
+    }
+
+    public void SaveTrainable(string path) => TrainableCheckpoint.Save(this, path);
+
+    public void LoadTrainable(string path)
+    {
+        TrainableCheckpoint.Load(this, path);
+        if (_groups.Any(g => g.Name == "backbone")) _parts.Instances?.Invalidate();
+    }
+
+    /// <summary>Plain prompt tuning only: a Hugging Face PEFT prompt-tuning adapter folder.</summary>
+    public void ExportPeft(string directory, string? baseModel = null)
+    {
+        if (_parts.Method != MethodKind.Prompt || _parts.Source is not SharedPrompt shared)
+            throw new InvalidOperationException($"PEFT export is for plain prompt tuning (method.kind: prompt); this model is '{_parts.Method}'.");
+        PeftPromptTuningExport.Write(directory, shared.weight, _parts.Backbone.Kind, _parts.Backbone.Shape, baseModel: baseModel);
+    }
+
+    /// <summary>Trainable and frozen parameter counts per component, for the run's printed summary.</summary>
+    public IReadOnlyList<(string Component, long Trainable, long Frozen)> ParameterCounts() =>
+        named_children().Select(c =>
+        {
+            long trainable = 0, frozen = 0;
+            foreach (var p in c.module.parameters())
+                if (p.requires_grad) trainable += p.numel(); else frozen += p.numel();
+            return (c.name, trainable, frozen);
+        }).ToList();
+
+    public string Summary()
+    {
+        var counts = ParameterCounts();
+        var lines = new List<string> { $"{"component",-12} {"trainable",12} {"frozen",12}" };
+        lines.AddRange(counts.Select(c => $"{c.Component,-12} {c.Trainable,12:N0} {c.Frozen,12:N0}"));
+        lines.Add($"{"total",-12} {counts.Sum(c => c.Trainable),12:N0} {counts.Sum(c => c.Frozen),12:N0}");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private List<ParameterGroup> BuildGroups()
+    {
+        static List<TorchSharp.Modules.Parameter> Trainable(IEnumerable<TorchSharp.Modules.Parameter>? ps) =>
+            ps?.Where(p => p.requires_grad).ToList() ?? [];
+        var prompt = new List<TorchSharp.Modules.Parameter>();
+        var instance = new List<TorchSharp.Modules.Parameter>();
+        switch (_parts.Source)
+        {
+            case SharedPrompt s: prompt.AddRange(Trainable([s.weight])); break;
+            case PromptPool pool:
+                prompt.AddRange(Trainable([pool.weight]));
+                instance.AddRange(Trainable(pool.mixer.parameters()));
+                break;
+        }
+        prompt.AddRange(Trainable(_parts.Deep?.parameters()));
+        instance.AddRange(Trainable(_parts.PositionLogits?.parameters()));
+        instance.AddRange(Trainable(_parts.LengthLogits?.parameters()));
+        var groups = new List<ParameterGroup>
+        {
+            new("prompt", prompt),
+            new("instance", instance),
+            new("head", Trainable(_parts.Head.Module.parameters())),
+            new("backbone", Trainable(_parts.Backbone.Module.parameters())),
+        };
+        return groups.Where(g => g.Parameters.Count > 0).ToList();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _gumbel.Dispose();
+            _parts.Instances?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

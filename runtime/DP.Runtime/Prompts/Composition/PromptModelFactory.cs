@@ -1,0 +1,122 @@
+using DP.Runtime.Backbones;
+using DP.Runtime.Experiments;
+using DP.Runtime.Prompts.Assembly;
+using DP.Runtime.Prompts.Choices;
+using DP.Runtime.Prompts.Deep;
+using DP.Runtime.Prompts.Heads;
+using DP.Runtime.Prompts.Instance;
+using DP.Runtime.Prompts.Sources;
+using DP.Runtime.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Prompts.Composition;
+
+/// <summary>Builds the <see cref="PromptModel"/> a method's options describe, seeded and independent of the global RNG.</summary>
+public static class PromptModelFactory
+{
+    /// <param name="initTextIds">Token ids of method.init_text (required when method.init is text).</param>
+    public static PromptModel Create(MethodOptions method, HeadOptions head, IPromptableBackbone backbone, TaskHeadInfo task,
+        SpecialTokens special, long seed, IReadOnlyList<int>? initTextIds = null)
+    {
+        Validate(method, task);
+        var device = backbone.WordEmbeddingWeight.device;
+        var shape = backbone.Shape;
+        using var gen = new Generator(unchecked((ulong)seed));
+        int n = method.PromptLength;
+
+        if (method.Kind == MethodKind.FineTune)
+        {
+            foreach (var p in backbone.Module.parameters()) p.requires_grad = true;
+        }
+        else
+        {
+            backbone.Freeze();
+        }
+
+        var scoreHead = CreateHead(head, backbone, task, special, gen, device);
+        var parts = new PromptModelParts(method.Kind, backbone, scoreHead, task.MultipleChoice, Seed: seed, Gumbel: method.Gumbel);
+        switch (method.Kind)
+        {
+            case MethodKind.FineTune:
+                break;
+            case MethodKind.Prefix:
+                parts = parts with { Deep = new DeepPromptEncoder(n, shape, method.Reparameterize, method.ReparameterizeHidden, gen, device) };
+                break;
+            case MethodKind.Prompt:
+                parts = parts with
+                {
+                    Source = new SharedPrompt(PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds)),
+                    Assembler = new PromptAssembler(n, special.Cls is not null),
+                    Position = PositionPolicy.Prefix,
+                };
+                break;
+            case MethodKind.Dynamic:
+                IPromptSource source = method.PoolSize > 0
+                    ? new PromptPool(torch.stack(Enumerable.Range(0, method.PoolSize)
+                        .Select(_ => PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds)).ToArray()), method.PoolTanh, gen)
+                    : new SharedPrompt(PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds));
+                var position = Choice("position", method.Position, shape.HiddenSize, n, gen, device);
+                var length = method.Length switch
+                {
+                    LengthPolicy.Fixed => null,
+                    LengthPolicy.Task => (ChoiceLogits)new TaskChoiceLogits("length", n + 1, gen, device),
+                    _ => new InstanceChoiceLogits("length", shape.HiddenSize, n + 1, gen, device),
+                };
+                parts = parts with
+                {
+                    Source = source,
+                    Assembler = new PromptAssembler(n, special.Cls is not null),
+                    Position = method.Position,
+                    PositionLogits = position,
+                    Length = method.Length,
+                    LengthLogits = length,
+                };
+                bool needsInstance = source.NeedsInstance || (position?.NeedsInstance ?? false) || (length?.NeedsInstance ?? false);
+                if (needsInstance) parts = parts with { Instances = new InstanceRepresentationCache(backbone, method.InstanceFeatures) };
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(method), method.Kind, "Unknown method.kind.");
+        }
+        return new PromptModel(parts);
+    }
+
+    private static ChoiceLogits? Choice(string name, PositionPolicy policy, int hidden, int n, Generator gen, Device device) => policy switch
+    {
+        PositionPolicy.Prefix or PositionPolicy.Postfix => null,
+        PositionPolicy.Task => new TaskChoiceLogits(name, n + 1, gen, device),
+        PositionPolicy.Instance => new InstanceChoiceLogits(name, hidden, n + 1, gen, device),
+        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown method.position."),
+    };
+
+    private static IScoreHead CreateHead(HeadOptions head, IPromptableBackbone backbone, TaskHeadInfo task, SpecialTokens special, Generator gen, Device device)
+    {
+        var kind = head.Kind == HeadKind.Auto
+            ? (backbone.Kind == BackboneKind.EncoderDecoder ? HeadKind.Verbalizer : HeadKind.Linear)
+            : head.Kind;
+        if (kind == HeadKind.Verbalizer)
+        {
+            if (backbone.Kind != BackboneKind.EncoderDecoder)
+                throw new ArgumentException("head.kind 'verbalizer' needs an encoder–decoder backbone (T5); use 'linear' for an encoder.");
+            if (task.LabelWordIds is not { Count: > 0 } words)
+                throw new ArgumentException("head.kind 'verbalizer' needs label words (task.labels) with token ids.");
+            if (!task.MultipleChoice && words.Count != task.NumClasses)
+                throw new ArgumentException($"The verbalizer has {words.Count} label words but the task has {task.NumClasses} classes.");
+            return new VerbalizerHead(words, task.DecoderPrefixIds ?? [special.Pad], task.MultipleChoice);
+        }
+        int outputs = task.MultipleChoice ? 1 : task.NumClasses;
+        return new LinearHead(backbone.Shape.HiddenSize, outputs, head.Pooling, gen, device);
+    }
+
+    private static void Validate(MethodOptions method, TaskHeadInfo task)
+    {
+        if (method.Kind != MethodKind.FineTune && method.PromptLength < 1)
+            throw new ArgumentException($"method.prompt_length must be ≥ 1, got {method.PromptLength}.");
+        if (method.PoolSize < 0)
+            throw new ArgumentException($"method.pool_size must be ≥ 0, got {method.PoolSize}.");
+        if (!task.MultipleChoice && task.NumClasses < 2)
+            throw new ArgumentException($"A classification task needs at least 2 classes, got {task.NumClasses}.");
+        if (method.Kind != MethodKind.Dynamic && (method.PoolSize > 0 || method.Length != LengthPolicy.Fixed))
+            throw new ArgumentException($"method.pool_size and method.length apply to method.kind 'dynamic', not '{method.Kind}'.");
+    }
+}

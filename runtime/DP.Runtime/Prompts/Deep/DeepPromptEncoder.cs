@@ -1,0 +1,67 @@
+using DP.Runtime.Backbones;
+using DP.Runtime.Prompts.Sources;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Prompts.Deep;
+
+#pragma warning disable IDE1006 // state-dict names
+
+/// <summary>
+/// P-tuning v2 deep prompts: n key/value prefix vectors for every layer. Either free parameters
+/// [n, 2·layers·d] or produced by a reparameterisation MLP Embedding(n, d) → Linear → tanh → Linear(→ 2·layers·d).
+/// Layout of the 2·layers axis: (layer 0 key, layer 0 value, layer 1 key, ...).
+/// </summary>
+public sealed class DeepPromptEncoder : nn.Module
+{
+    public readonly Parameter? weight;
+    public readonly Embedding? embedding;
+    public readonly Sequential? transform;
+    private readonly BackboneShape _shape;
+    private readonly int _length;
+
+    public DeepPromptEncoder(int length, BackboneShape shape, bool reparameterize, int hidden, Generator gen, Device device) : base("deep_prompt")
+    {
+        _shape = shape;
+        _length = length;
+        long width = 2L * shape.NumLayers * shape.HiddenSize;
+        if (!reparameterize)
+        {
+            weight = new Parameter(ParameterInit.Uniform([length, width], -0.5, 0.5, gen, device));
+        }
+        else
+        {
+            if (hidden < 1) throw new ArgumentException($"method.reparameterize_hidden must be ≥ 1, got {hidden}.");
+            embedding = nn.Embedding(length, shape.HiddenSize, device: device);
+            using (torch.no_grad()) embedding.weight!.copy_(torch.randn([length, shape.HiddenSize], generator: gen).to(device));
+            var up = nn.Linear(shape.HiddenSize, hidden, device: device);
+            var down = nn.Linear(hidden, width, device: device);
+            ParameterInit.Linear(up, gen);
+            ParameterInit.Linear(down, gen);
+            transform = nn.Sequential(("0", up), ("1", nn.Tanh()), ("2", down));
+        }
+        RegisterComponents();
+    }
+
+    public int Length => _length;
+
+    /// <summary>Per-layer prefixes for a batch of <paramref name="batch"/> rows; mask all ones [B, n].</summary>
+    public DeepPrompt Build(long batch)
+    {
+        var flat = weight is not null ? (Tensor)weight : transform!.forward(embedding!.weight!);
+        int layers = _shape.NumLayers, heads = _shape.NumHeads, headDim = _shape.HeadDim;
+        // [n, 2L·d] → [2L, heads, n, headDim] → [2L, B, heads, n, headDim]
+        var kv = flat.view(_length, 2 * layers, heads, headDim).permute(1, 2, 0, 3).unsqueeze(1).expand(-1, batch, -1, -1, -1);
+        var keys = new Tensor[layers];
+        var values = new Tensor[layers];
+        for (int i = 0; i < layers; i++) // a loop over layers (fixed, small), not over instances
+        {
+            keys[i] = kv[2 * i];
+            values[i] = kv[2 * i + 1];
+        }
+        var mask = torch.ones(batch, _length, dtype: ScalarType.Float32, device: flat.device);
+        return new DeepPrompt(keys, values, mask);
+    }
+}
+#pragma warning restore IDE1006

@@ -1,0 +1,154 @@
+using DP.Runtime.Backbones;
+using DP.Runtime.Experiments;
+using DP.Runtime.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Prompts.Instance;
+
+/// <summary>
+/// The instance representation u [B, d]: the masked mean (real tokens only) of the frozen encoder's last hidden
+/// state on the unprompted input, computed without gradients and in eval mode (no dropout), or the masked mean of
+/// the input word embeddings. Because the frozen backbone makes u a function of the example alone, each example's u
+/// is computed once and cached by <see cref="ModelBatch.ExampleKeys"/>. A cached entry is used only when the
+/// example's ids fingerprint matches and the backbone is the same (same object, dtype and <see cref="Version"/>);
+/// a trainable backbone is never cached.
+/// </summary>
+public sealed class InstanceRepresentationCache : IDisposable
+{
+    private readonly IPromptableBackbone _backbone;
+    private readonly InstanceFeatures _features;
+    private readonly Dictionary<long, (long Fingerprint, Tensor Value)> _entries = [];
+    private (ScalarType DType, long Version) _stamp;
+    private Tensor? _positionWeights;
+
+    public InstanceRepresentationCache(IPromptableBackbone backbone, InstanceFeatures features)
+    {
+        _backbone = backbone;
+        _features = features;
+        _stamp = (backbone.ComputeDType, 0);
+    }
+
+    /// <summary>Bump after changing backbone weights in place (e.g. loading a checkpoint): drops every entry.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>How many example representations were computed (not served from the cache).</summary>
+    public long ComputedExamples { get; private set; }
+
+    public int Count => _entries.Count;
+
+    public void Invalidate()
+    {
+        Version++;
+        Clear();
+    }
+
+    /// <summary>u for every row of the batch [B, d] (float32, on the batch's device, no gradient).</summary>
+    public Tensor Get(ModelBatch batch)
+    {
+        if (_backbone.Module.parameters().Any(p => p.requires_grad))
+        {
+            ComputedExamples += batch.Size;
+            return Compute(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+        }
+        if (_stamp != (_backbone.ComputeDType, Version))
+        {
+            Clear();
+            _stamp = (_backbone.ComputeDType, Version);
+        }
+
+        using var scope = NewDisposeScope();
+        // One small device→host copy of per-row fingerprints; the keys themselves are already on the host.
+        var prints = Fingerprints(batch.InputIds, batch.AttentionMask).cpu().data<long>().ToArray();
+        var keys = batch.ExampleKeys;
+        var missing = new List<long>();
+        for (int i = 0; i < keys.Length; i++)
+            if (!_entries.TryGetValue(keys[i], out var e) || e.Fingerprint != prints[i]) missing.Add(i);
+
+        if (missing.Count > 0)
+        {
+            var rows = torch.tensor(missing.ToArray(), device: batch.InputIds.device);
+            var fresh = Compute(batch.InputIds.index_select(0, rows), batch.AttentionMask.index_select(0, rows),
+                batch.TokenTypeIds?.index_select(0, rows));
+            ComputedExamples += missing.Count;
+            for (int r = 0; r < missing.Count; r++)
+            {
+                int i = (int)missing[r];
+                if (_entries.TryGetValue(keys[i], out var old)) old.Value.Dispose();
+                _entries[keys[i]] = (prints[i], fresh[r].clone().DetachFromDisposeScope());
+            }
+        }
+        return torch.stack(keys.Select(k => _entries[k].Value), dim: 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>u computed now, bypassing the cache.</summary>
+    public Tensor Compute(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds = null)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = torch.no_grad();
+        var embeds = _backbone.EmbedTokens(inputIds);
+        Tensor states;
+        if (_features == InstanceFeatures.Embeddings)
+        {
+            states = embeds;
+        }
+        else
+        {
+            var module = _backbone.Module;
+            bool wasTraining = module.training;
+            module.eval();
+            try
+            {
+                states = _backbone.Forward(new BackboneInput(embeds, attentionMask, TokenTypeIds: tokenTypeIds)).LastHiddenState;
+            }
+            finally
+            {
+                if (wasTraining) module.train();
+            }
+        }
+        return MaskedMean(states.to(ScalarType.Float32), attentionMask).detach().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean over positions where mask is 1: [B, L, d], [B, L] → [B, d].</summary>
+    public static Tensor MaskedMean(Tensor states, Tensor mask)
+    {
+        var m = mask.to(states.dtype).unsqueeze(-1);
+        return (states * m).sum(1) / m.sum(1).clamp_min(1.0);
+    }
+
+    /// <summary>Per-row hash of the real token ids (int64 arithmetic wraps, identically on every device).</summary>
+    private Tensor Fingerprints(Tensor ids, Tensor mask)
+    {
+        long length = ids.shape[1];
+        if (_positionWeights is null || _positionWeights.shape[0] < length || _positionWeights.device != ids.device)
+        {
+            _positionWeights?.Dispose();
+            var w = new long[Math.Max(length, 512)];
+            ulong state = 0x9E3779B97F4A7C15UL;
+            for (int i = 0; i < w.Length; i++) w[i] = unchecked((long)SplitMix(ref state) | 1L);
+            _positionWeights = torch.tensor(w, device: ids.device).DetachFromDisposeScope();
+        }
+        var real = mask.to(ScalarType.Int64);
+        return ((ids.to(ScalarType.Int64) + 1) * real * _positionWeights[..(int)length]).sum(1) + real.sum(1);
+    }
+
+    private static ulong SplitMix(ref ulong state)
+    {
+        ulong z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    private void Clear()
+    {
+        foreach (var e in _entries.Values) e.Value.Dispose();
+        _entries.Clear();
+    }
+
+    public void Dispose()
+    {
+        Clear();
+        _positionWeights?.Dispose();
+    }
+}

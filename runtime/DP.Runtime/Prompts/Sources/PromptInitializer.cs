@@ -1,0 +1,40 @@
+using DP.Runtime.Backbones;
+using DP.Runtime.Experiments;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Prompts.Sources;
+
+/// <summary>Initial values of an n × d prompt: Uniform(−0.5, 0.5), sampled vocabulary rows, or a text's token embeddings.</summary>
+public static class PromptInitializer
+{
+    public static Tensor Create(PromptInit init, int length, IPromptableBackbone backbone, Generator gen, IReadOnlyList<int>? textIds = null)
+    {
+        using var scope = NewDisposeScope();
+        var table = backbone.WordEmbeddingWeight;
+        int d = backbone.Shape.HiddenSize;
+        Tensor rows = init switch
+        {
+            PromptInit.Random => ParameterInit.Uniform([length, d], -0.5, 0.5, gen, table.device),
+            PromptInit.Vocab => Rows(table, torch.randint(0, backbone.Shape.VocabSize, [length], dtype: ScalarType.Int64, generator: gen)),
+            PromptInit.Text => Rows(table, TextIds(textIds, length)),
+            _ => throw new ArgumentOutOfRangeException(nameof(init), init, "Unknown prompt init."),
+        };
+        return rows.to(ScalarType.Float32).clone().MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Rows(Tensor table, Tensor ids)
+    {
+        using var _ = torch.no_grad();
+        return table.index_select(0, ids.to(table.device)).detach();
+    }
+
+    /// <summary>The text's ids repeated (or truncated) to exactly n.</summary>
+    private static Tensor TextIds(IReadOnlyList<int>? textIds, int length)
+    {
+        if (textIds is null || textIds.Count == 0)
+            throw new ArgumentException("method.init is 'text' but method.init_text gave no tokens; set method.init_text to a non-empty text.");
+        var ids = Enumerable.Range(0, length).Select(i => (long)textIds[i % textIds.Count]).ToArray();
+        return torch.tensor(ids);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DP.Runtime.Data;
+using DP.Runtime.Experiments;
+using DP.Runtime.Training.Evaluation;
+
+namespace DP.Runtime.Reporting;
+
+/// <summary>
+/// The folder of one experiment run, <c>OutputOptions.Dir/&lt;experiment name&gt;/</c>, and the names of what it holds.
+/// </summary>
+public sealed class RunFolder
+{
+    public RunFolder(string root)
+    {
+        Root = Path.GetFullPath(root);
+        Directory.CreateDirectory(Root);
+    }
+
+    public static RunFolder For(ExperimentOptions options) => new(Path.Combine(options.Output.Dir, SafeName(options.Name)));
+
+    public string Root { get; }
+    public string ConfigPath => Path.Combine(Root, "config.json");
+    public string MetricsJsonlPath => Path.Combine(Root, "metrics.jsonl");
+    public string MetricsCsvPath => Path.Combine(Root, "metrics.csv");
+    public string TensorBoardDir => Path.Combine(Root, "tensorboard");
+    public string ResultsPath => Path.Combine(Root, "results.json");
+    public string PredictionsPath(string set) => Path.Combine(Root, $"predictions-{SafeName(set)}.jsonl");
+    public string TrainingPlotPath => Path.Combine(Root, "training.png");
+    public string PromptChoicesPath => Path.Combine(Root, "prompt_choices.json");
+    public string PromptSplitPlotPath => Path.Combine(Root, "prompt_splits.png");
+    public string PromptLengthPlotPath => Path.Combine(Root, "prompt_lengths.png");
+    public string CheckpointsDir => Path.Combine(Root, "checkpoints");
+    /// <summary>The best model's trainable weights (the model's own SaveTrainable format) and its extra state.</summary>
+    public string BestDir => Path.Combine(Root, "best");
+    public string BestTrainablePath => Path.Combine(BestDir, "trainable.bin");
+    public string BestStatePath => Path.Combine(BestDir, "state.json");
+
+    public void WriteConfig(ExperimentOptions options) =>
+        File.WriteAllText(ConfigPath, JsonSerializer.Serialize(options, ReportJson.Indented));
+
+    public void WritePredictions(EvaluationResult result, IEvaluationSet set)
+    {
+        using var w = new StreamWriter(PredictionsPath(result.SetName));
+        foreach (var p in result.Predictions)
+        {
+            var o = new JsonObject
+            {
+                ["key"] = p.Key,
+                ["predicted"] = set.LabelName(p.Predicted),
+                ["gold"] = p.Gold >= 0 ? set.LabelName(p.Gold) : null,
+            };
+            w.WriteLine(o.ToJsonString());
+        }
+    }
+
+    public void WriteResults(object results) =>
+        File.WriteAllText(ResultsPath, JsonSerializer.Serialize(results, ReportJson.Indented));
+
+    /// <summary>A name usable as a folder name on every platform.</summary>
+    public static string SafeName(string name)
+    {
+        var invalid = Path.GetInvalidFileNameChars().Concat(['/', '\\', ':', '*', '?', '"', '<', '>', '|']).ToHashSet();
+        var s = new string(name.Select(c => invalid.Contains(c) || char.IsWhiteSpace(c) ? '_' : c).ToArray());
+        return string.IsNullOrEmpty(s) || s is "." or ".." ? "experiment" : s;
+    }
+}

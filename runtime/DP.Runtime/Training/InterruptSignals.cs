@@ -1,0 +1,38 @@
+using System.Runtime.InteropServices;
+
+namespace DP.Runtime.Training;
+
+/// <summary>
+/// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation the trainer sees at the next step boundary, where it
+/// writes a checkpoint and returns. A second signal is left to the default handler (the process ends at once).
+/// </summary>
+public sealed class InterruptSignals : IDisposable
+{
+    private readonly CancellationTokenSource cts = new();
+    private readonly PosixSignalRegistration[] registrations;
+
+    public InterruptSignals(Action<string>? onSignal = null)
+    {
+        registrations =
+        [
+            PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Handle(c, "SIGINT", onSignal)),
+            PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Handle(c, "SIGTERM", onSignal)),
+        ];
+    }
+
+    public CancellationToken Token => cts.Token;
+
+    private void Handle(PosixSignalContext context, string name, Action<string>? onSignal)
+    {
+        if (cts.IsCancellationRequested) return; // second signal: default behaviour ends the process
+        context.Cancel = true;
+        onSignal?.Invoke($"{name} received: writing a checkpoint after the current step, then stopping.");
+        cts.Cancel();
+    }
+
+    public void Dispose()
+    {
+        foreach (var r in registrations) r.Dispose();
+        cts.Dispose();
+    }
+}

@@ -1,0 +1,338 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DP.Runtime.Data;
+using DP.Runtime.Experiments;
+using DP.Runtime.Models;
+using DP.Runtime.Reporting;
+using DP.Runtime.Training.Checkpoints;
+using DP.Runtime.Training.Devices;
+using DP.Runtime.Training.Evaluation;
+using DP.Runtime.Training.Optimizers;
+using DP.Runtime.Training.Progress;
+using DP.Runtime.Training.Schedules;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Training;
+
+/// <summary>
+/// Trains an <see cref="ITrainableModel"/>: optimizer with per-group learning rates, warm-up schedule, gradient
+/// accumulation and clipping, periodic evaluation with best-checkpoint keeping and early stopping, atomic
+/// checkpoints that resume to the same result, and the run folder's logs, plots and reports.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly ITrainableModel model;
+    private readonly ITrainBatchSource train;
+    private readonly IEvaluationSet? validation;
+    private readonly ExperimentOptions options;
+    private readonly RunFolder run;
+    private readonly ITrainingObserver observer;
+
+    public Trainer(ITrainableModel model, ITrainBatchSource train, IEvaluationSet? validation, ExperimentOptions options,
+        RunFolder run, ITrainingObserver? observer = null)
+    {
+        this.model = model;
+        this.train = train;
+        this.validation = validation;
+        this.options = options;
+        this.run = run;
+        this.observer = observer ?? NullTrainingObserver.Instance;
+        Validate(options.Training);
+    }
+
+    /// <summary>Load the best weights (by <see cref="TrainingOptions.BestMetric"/>) before the final report.</summary>
+    public bool RestoreBestAtEnd { get; init; } = true;
+
+    /// <summary>How many checkpoints to keep on disk (the newest ones).</summary>
+    public int KeepCheckpoints { get; init; } = 2;
+
+    /// <summary>The device the run uses (resolved from <see cref="TrainingOptions.Device"/>).</summary>
+    public Device Device { get; private set; } = CPU;
+
+    /// <summary>
+    /// Runs training. <paramref name="resumeFrom"/>: null = fresh start (clears old checkpoints of this run
+    /// folder), "auto" = the newest checkpoint if any, otherwise a checkpoint folder. Cancelling
+    /// <paramref name="cancellation"/> stops after the current step with a checkpoint written.
+    /// </summary>
+    public TrainingResult Train(string? resumeFrom = null, CancellationToken cancellation = default)
+    {
+        var t = options.Training;
+        var clock = Stopwatch.StartNew();
+        if (t.Threads > 0) set_num_threads(t.Threads);
+        Device = DeviceResolver.Resolve(t.Device);
+        Determinism.Seed(t.Seed);
+        MoveModel(Device);
+        model.Module.train();
+
+        using var optimizer = OptimizerFactory.Create(model.ParameterGroups, t);
+        var schedule = new LearningRateSchedule(t.Schedule, t.WarmupSteps, t.MaxSteps);
+        var store = new CheckpointStore(run.CheckpointsDir, KeepCheckpoints);
+        var metrics = new MetricsLog(run.MetricsJsonlPath, run.MetricsCsvPath);
+        var tensorBoard = options.Output.TensorBoard ? new TensorBoardLog(run.TensorBoardDir) : null;
+        run.WriteConfig(options);
+
+        var state = new CheckpointState { Optimizer = optimizer.GetType().Name };
+        string? checkpointFolder = resumeFrom switch
+        {
+            null => null,
+            "auto" => store.Latest(),
+            _ => ResolveCheckpoint(resumeFrom),
+        };
+        if (checkpointFolder is not null)
+        {
+            state = CheckpointStore.Load(checkpointFolder, model, optimizer);
+            foreach (var (k, v) in state.ExtraState) model.ExtraState[k] = v;
+            metrics.TruncateAfter(state.Step);
+            observer.OnMessage($"Resumed from {checkpointFolder} at step {state.Step} (epoch {state.Epoch}, batch {state.BatchIndex}).");
+        }
+        else
+        {
+            if (resumeFrom == "auto") observer.OnMessage("No checkpoint to resume from; starting a fresh run.");
+            if (Directory.Exists(run.CheckpointsDir)) Directory.Delete(run.CheckpointsDir, recursive: true);
+            if (Directory.Exists(run.BestDir)) Directory.Delete(run.BestDir, recursive: true);
+            metrics.Reset();
+        }
+
+        var trainable = model.ParameterGroups.SelectMany(g => g.Parameters).ToList();
+        var bestMetric = t.BestMetric;
+        bool lowerIsBetter = bestMetric.Contains("loss", StringComparison.OrdinalIgnoreCase);
+        bool interrupted = false, stoppedEarly = false;
+        long lastCheckpointStep = checkpointFolder is null ? -1 : state.Step;
+        string? lastCheckpoint = checkpointFolder;
+        var batches = EpochBatches(state.Epoch);
+
+        observer.OnStart(state.Step, t.MaxSteps);
+        while (state.Step < t.MaxSteps)
+        {
+            if (cancellation.IsCancellationRequested) { interrupted = true; break; }
+
+            // Pick this step's micro-batches outside the dispose scope: they belong to the batch source.
+            var micro = new List<ModelBatch>(t.GradientAccumulation);
+            var positions = new List<(int Epoch, int Index)>(t.GradientAccumulation);
+            for (int m = 0; m < t.GradientAccumulation; m++)
+            {
+                if (state.BatchIndex >= batches.Count)
+                {
+                    state.Epoch++;
+                    state.BatchIndex = 0;
+                    batches = EpochBatches(state.Epoch);
+                }
+                positions.Add((state.Epoch, state.BatchIndex));
+                micro.Add(batches[state.BatchIndex++]);
+            }
+
+            double factor = schedule.Factor(state.Step);
+            foreach (var g in optimizer.ParamGroups) g.LearningRate = g.InitialLearningRate * factor;
+            double lossSum = 0;
+            int used = 0, examples = 0;
+            using (NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                for (int m = 0; m < micro.Count; m++)
+                {
+                    var batch = micro[m].To(Device);
+                    examples += batch.Size;
+                    var loss = model.Loss(batch);
+                    double value = loss.item<float>();
+                    if (!double.IsFinite(value))
+                    {
+                        if (t.OnNonFiniteLoss == NonFiniteLossAction.Stop)
+                            throw new NonFiniteLossException(state.Step + 1, positions[m].Epoch, positions[m].Index, value);
+                        state.SkippedBatches++;
+                        observer.OnMessage($"Skipped a batch with non-finite loss ({value}) at step {state.Step + 1} (epoch {positions[m].Epoch}, batch {positions[m].Index}).");
+                        continue;
+                    }
+                    (t.GradientAccumulation == 1 ? loss : loss / t.GradientAccumulation).backward();
+                    lossSum += value;
+                    used++;
+                }
+                if (used > 0)
+                {
+                    if (t.ClipNorm > 0) nn.utils.clip_grad_norm_(trainable, t.ClipNorm);
+                    optimizer.step();
+                }
+            }
+            state.Step++;
+            model.OnOptimizerStep(state.Step);
+
+            var values = new Dictionary<string, double> { ["lr"] = t.LearningRate * factor };
+            if (used > 0) values["loss"] = lossSum / used;
+            if (used < micro.Count) values["skipped_batches"] = micro.Count - used;
+            foreach (var (k, v) in model.ExtraState) values[k] = v;
+            Log(new MetricsRecord(state.Step, "train", values), metrics, tensorBoard);
+            observer.OnStep(new StepReport(state.Step, t.MaxSteps, state.Epoch, used > 0 ? lossSum / used : double.NaN,
+                t.LearningRate * factor, model.ExtraState.TryGetValue("temperature", out var temp) ? temp : null, examples));
+
+            if (validation is not null && t.EvalEvery > 0 && state.Step % t.EvalEvery == 0)
+            {
+                if (EvaluateAndKeepBest(state, bestMetric, lowerIsBetter, metrics, tensorBoard)) { }
+                else if (t.EarlyStoppingPatience > 0 && state.EvalsWithoutImprovement >= t.EarlyStoppingPatience)
+                {
+                    stoppedEarly = true;
+                    observer.OnMessage($"Early stopping at step {state.Step}: {bestMetric} has not improved for {state.EvalsWithoutImprovement} evaluations (best {state.BestValue} at step {state.BestStep}).");
+                }
+            }
+            if ((t.CheckpointEvery > 0 && state.Step % t.CheckpointEvery == 0) || stoppedEarly)
+            {
+                lastCheckpoint = SaveCheckpoint(store, state, optimizer);
+                lastCheckpointStep = state.Step;
+            }
+            if (stoppedEarly) break;
+        }
+
+        if (interrupted)
+        {
+            if (lastCheckpointStep != state.Step) lastCheckpoint = SaveCheckpoint(store, state, optimizer);
+            observer.OnMessage($"Interrupted at step {state.Step}; checkpoint {lastCheckpoint}. Resume with --resume auto.");
+            metrics.WriteCsv();
+            observer.OnEnd();
+            return Result(state, bestMetric, interrupted: true, stoppedEarly: false, null, clock, lastCheckpoint);
+        }
+
+        // Finished: make sure the last step was evaluated and checkpointed, then report on the kept weights.
+        if (validation is not null && state.LastEvalStep != state.Step)
+            EvaluateAndKeepBest(state, bestMetric, lowerIsBetter, metrics, tensorBoard);
+        if (lastCheckpointStep != state.Step) lastCheckpoint = SaveCheckpoint(store, state, optimizer);
+
+        IReadOnlyDictionary<string, double>? final = null;
+        if (validation is not null)
+        {
+            if (RestoreBestAtEnd && state.BestValue is not null && File.Exists(run.BestTrainablePath)) RestoreBest();
+            var report = Evaluator.Evaluate(model, validation, Device, collectChoices: true);
+            final = report.Metrics;
+            if (options.Output.SavePredictions) run.WritePredictions(report, validation);
+            if (model is IPromptChoiceReporter)
+            {
+                var choices = PromptChoiceReport.From(validation.Name, report.SplitChoices, report.LengthChoices);
+                choices.Write(run.PromptChoicesPath,
+                    options.Output.Plots ? run.PromptSplitPlotPath : null,
+                    options.Output.Plots ? run.PromptLengthPlotPath : null);
+            }
+        }
+        metrics.WriteCsv();
+        if (options.Output.Plots)
+            TrainingPlots.TrainingCurves(metrics.Records, bestMetric, validation?.Name ?? "validation", run.TrainingPlotPath);
+        var result = Result(state, bestMetric, interrupted: false, stoppedEarly, final, clock, lastCheckpoint);
+        run.WriteResults(result);
+        observer.OnEnd();
+        return result;
+    }
+
+    private bool EvaluateAndKeepBest(CheckpointState state, string bestMetric, bool lowerIsBetter, MetricsLog metrics, TensorBoardLog? tensorBoard)
+    {
+        var eval = Evaluator.Evaluate(model, validation!, Device);
+        state.LastEvalStep = state.Step;
+        Log(new MetricsRecord(state.Step, validation!.Name, eval.Metrics), metrics, tensorBoard);
+        if (!eval.Metrics.TryGetValue(bestMetric, out var value))
+            throw new InvalidOperationException(
+                $"training.best_metric: '{bestMetric}' is not a metric of '{validation.Name}' (it reports {string.Join(", ", eval.Metrics.Keys)}).");
+        bool improved = state.BestValue is null || (lowerIsBetter ? value < state.BestValue : value > state.BestValue);
+        if (improved)
+        {
+            state.BestValue = value;
+            state.BestStep = state.Step;
+            state.EvalsWithoutImprovement = 0;
+            SaveBest(state);
+        }
+        else
+        {
+            state.EvalsWithoutImprovement++;
+        }
+        observer.OnEvaluation(state.Step, eval.Metrics, improved);
+        return improved;
+    }
+
+    private void SaveBest(CheckpointState state)
+    {
+        Directory.CreateDirectory(run.BestDir);
+        var temp = run.BestTrainablePath + $".tmp-{Guid.NewGuid():N}";
+        model.SaveTrainable(temp);
+        File.Move(temp, run.BestTrainablePath, overwrite: true);
+        var best = new BestState(state.Step, options.Training.BestMetric, state.BestValue ?? double.NaN, new Dictionary<string, double>(model.ExtraState));
+        var tempState = run.BestStatePath + $".tmp-{Guid.NewGuid():N}";
+        File.WriteAllText(tempState, JsonSerializer.Serialize(best, ReportJson.Indented));
+        File.Move(tempState, run.BestStatePath, overwrite: true);
+    }
+
+    private void RestoreBest()
+    {
+        model.LoadTrainable(run.BestTrainablePath);
+        if (File.Exists(run.BestStatePath))
+        {
+            var best = JsonSerializer.Deserialize<BestState>(File.ReadAllText(run.BestStatePath), ReportJson.Indented)
+                ?? throw new InvalidDataException($"{run.BestStatePath}(1): empty best-model state.");
+            foreach (var (k, v) in best.ExtraState) model.ExtraState[k] = v;
+        }
+    }
+
+    private string SaveCheckpoint(CheckpointStore store, CheckpointState state, OptimizerHelper optimizer)
+    {
+        state.ExtraState = new Dictionary<string, double>(model.ExtraState);
+        return store.Save(state, model, optimizer);
+    }
+
+    private IReadOnlyList<ModelBatch> EpochBatches(int epoch)
+    {
+        var list = train.EpochBatches(epoch);
+        if (list.Count == 0) throw new InvalidOperationException($"The training data gave no batches for epoch {epoch}.");
+        return list;
+    }
+
+    private string ResolveCheckpoint(string path)
+    {
+        // A run folder or its checkpoints folder means "its newest checkpoint".
+        if (File.Exists(Path.Combine(path, CheckpointStore.StateFile))) return path;
+        foreach (var dir in new[] { Path.Combine(path, "checkpoints"), path })
+        {
+            var latest = new CheckpointStore(dir).Latest();
+            if (latest is not null) return latest;
+        }
+        throw new CheckpointException($"--resume: '{path}' is not a checkpoint folder (no {CheckpointStore.StateFile}) and holds no checkpoints.");
+    }
+
+    private void MoveModel(Device device)
+    {
+        var first = model.Module.parameters().FirstOrDefault();
+        if (first is not null && first.device != device) model.Module.to(device);
+    }
+
+    private void Log(MetricsRecord record, MetricsLog metrics, TensorBoardLog? tensorBoard)
+    {
+        metrics.Add(record);
+        tensorBoard?.Write(record);
+    }
+
+    private TrainingResult Result(CheckpointState state, string bestMetric, bool interrupted, bool stoppedEarly,
+        IReadOnlyDictionary<string, double>? validationMetrics, Stopwatch clock, string? lastCheckpoint) => new()
+    {
+        Experiment = options.Name,
+        Steps = state.Step,
+        Epoch = state.Epoch,
+        Interrupted = interrupted,
+        StoppedEarly = stoppedEarly,
+        BestMetric = bestMetric,
+        BestValue = state.BestValue,
+        BestStep = state.BestValue is null ? null : state.BestStep,
+        Validation = validationMetrics,
+        SkippedBatches = state.SkippedBatches,
+        Seconds = clock.Elapsed.TotalSeconds,
+        LastCheckpoint = lastCheckpoint,
+        RunFolder = run.Root,
+    };
+
+    private static void Validate(TrainingOptions t)
+    {
+        if (t.MaxSteps < 1) throw new ArgumentException($"training.max_steps must be ≥ 1 (got {t.MaxSteps}).");
+        if (t.GradientAccumulation < 1) throw new ArgumentException($"training.gradient_accumulation must be ≥ 1 (got {t.GradientAccumulation}).");
+        if (t.WarmupSteps < 0) throw new ArgumentException($"training.warmup_steps must be ≥ 0 (got {t.WarmupSteps}).");
+        if (t.EvalEvery < 0) throw new ArgumentException($"training.eval_every must be ≥ 0 (got {t.EvalEvery}).");
+        if (t.CheckpointEvery < 0) throw new ArgumentException($"training.checkpoint_every must be ≥ 0 (got {t.CheckpointEvery}).");
+        if (t.EarlyStoppingPatience < 0) throw new ArgumentException($"training.early_stopping_patience must be ≥ 0 (got {t.EarlyStoppingPatience}).");
+        if (t.ClipNorm < 0 || double.IsNaN(t.ClipNorm)) throw new ArgumentException($"training.clip_norm must be ≥ 0 (got {t.ClipNorm}).");
+    }
+
+    /// <summary>What best/state.json records about the kept model.</summary>
+    public sealed record BestState(long Step, string Metric, double Value, Dictionary<string, double> ExtraState);
+}

@@ -1,0 +1,22 @@
+namespace DP.Runtime.Training;
+
+/// <summary>How a training run ended and what it achieved.</summary>
+public sealed class TrainingResult
+{
+    public required string Experiment { get; init; }
+    /// <summary>Optimizer updates done (counting skipped ones).</summary>
+    public long Steps { get; init; }
+    public int Epoch { get; init; }
+    /// <summary>Stopped by Ctrl-C/SIGTERM or cancellation; a checkpoint holds the state.</summary>
+    public bool Interrupted { get; init; }
+    public bool StoppedEarly { get; init; }
+    public string BestMetric { get; init; } = "";
+    public double? BestValue { get; init; }
+    public long? BestStep { get; init; }
+    /// <summary>Metrics of the validation set for the weights the run ends with (the best ones when kept).</summary>
+    public IReadOnlyDictionary<string, double>? Validation { get; init; }
+    public long SkippedBatches { get; init; }
+    public double Seconds { get; init; }
+    public string? LastCheckpoint { get; init; }
+    public string RunFolder { get; init; } = "";
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DP.Runtime.Backbones;
+using DP.Runtime.Backbones.Bert;
+using DP.Runtime.Backbones.T5;
+using DP.Runtime.Tokenization;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Weights.HuggingFace;
+
+/// <summary>
+/// Reads and writes Hugging Face model folders: config.json plus model.safetensors (or sharded safetensors with
+/// model.safetensors.index.json, or pytorch_model.bin). The backbone family comes from config.json's model_type:
+/// "t5" → <see cref="T5Model"/>, "bert" / "roberta" → <see cref="BertModel"/>. Weights load strictly by name
+/// (see <see cref="StrictCheckpointLoader"/> and, for the tensors each family may ignore, <see cref="CheckpointNaming"/>).
+/// </summary>
+public static class HuggingFaceFolder
+{
+    public const string ConfigFile = "config.json";
+
+    /// <summary>model_type values this runtime can build.</summary>
+    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["t5", "bert", "roberta"];
+
+    /// <summary>Builds the backbone config.json describes, loads its weights strictly and moves it to <paramref name="dtype"/> (eval mode).</summary>
+    public static IPromptableBackbone LoadBackbone(string folder, ScalarType dtype = ScalarType.Float32)
+    {
+        var (modelType, json, configPath) = ReadConfig(folder);
+        nn.Module module;
+        CheckpointNaming naming;
+        switch (modelType)
+        {
+            case "t5":
+            {
+                var config = T5Config.FromJson(json, configPath);
+                module = new T5Model(config);
+                naming = CheckpointNaming.T5(config.TieWordEmbeddings);
+                break;
+            }
+            case "bert" or "roberta":
+                module = new BertModel(ReadBertConfig(json, configPath));
+                naming = CheckpointNaming.Bert;
+                break;
+            default:
+                throw new NotSupportedException(
+                    $"{configPath}: field 'model_type' is '{modelType}'; supported: {string.Join(", ", SupportedModelTypes)}.");
+        }
+        try
+        {
+            StrictCheckpointLoader.Load(module, folder, naming);
+            var backbone = (IPromptableBackbone)module;
+            backbone.SetComputeDType(dtype);
+            module.eval();
+            return backbone;
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The tokenizer of a T5 folder (spiece.model; extra_ids from tokenizer_config.json when present, else 100).
+    /// </summary>
+    public static ITextTokenizer LoadTokenizer(string folder)
+    {
+        var (modelType, _, configPath) = ReadConfig(folder);
+        if (modelType != "t5")
+            throw new NotSupportedException($"{configPath}: loading the tokenizer of model_type '{modelType}' from a folder is not supported yet; only t5.");
+        int extraIds = 100;
+        var tokenizerConfig = Path.Combine(folder, "tokenizer_config.json");
+        if (File.Exists(tokenizerConfig))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(tokenizerConfig));
+                if (doc.RootElement.TryGetProperty("extra_ids", out var extra))
+                {
+                    if (extra.ValueKind != JsonValueKind.Number || !extra.TryGetInt32(out extraIds) || extraIds < 0)
+                        throw new InvalidDataException($"{tokenizerConfig}: field 'extra_ids' must be a non-negative integer.");
+                }
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{tokenizerConfig}: line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
+            }
+        }
+        return SentencePieceT5Tokenizer.FromFile(Path.Combine(folder, "spiece.model"), extraIds);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="backbone"/> as a Hugging Face folder: config.json and model.safetensors in the
+    /// backbone's current dtype, or shards of at most <paramref name="maxShardBytes"/> with
+    /// model.safetensors.index.json. Existing weight files of the folder are replaced.
+    /// </summary>
+    public static void Save(IPromptableBackbone backbone, string folder, long? maxShardBytes = null)
+    {
+        JsonObject config;
+        string architecture;
+        switch (backbone)
+        {
+            case T5Model t5:
+                config = JsonNode.Parse(t5.Config.ToJson())!.AsObject();
+                architecture = "T5ForConditionalGeneration";
+                break;
+            case BertModel bert:
+                config = JsonNode.Parse(JsonSerializer.Serialize(bert.Config))!.AsObject();
+                architecture = bert.Config.ModelType == "roberta" ? "RobertaModel" : "BertModel";
+                break;
+            default:
+                throw new NotSupportedException($"Saving a {backbone.GetType().Name} as a Hugging Face folder is not supported.");
+        }
+        config["architectures"] = new JsonArray(architecture);
+        config["torch_dtype"] = backbone.ComputeDType == ScalarType.BFloat16 ? "bfloat16" : "float32";
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        foreach (var stale in new[] { CheckpointFiles.SafetensorsFile, CheckpointFiles.SafetensorsIndexFile, CheckpointFiles.PickleFile, CheckpointFiles.PickleIndexFile })
+            File.Delete(Path.Combine(folder, stale));
+        foreach (var shard in Directory.GetFiles(folder, "model-*-of-*.safetensors")) File.Delete(shard);
+        SaveWeights(backbone.Module, folder, maxShardBytes);
+    }
+
+    /// <summary>Writes a module's state dict as safetensors (one file, or shards plus an index).</summary>
+    public static void SaveWeights(nn.Module module, string folder, long? maxShardBytes = null)
+    {
+        using var scope = NewDisposeScope();
+        var state = module.state_dict()
+            .Select(kv => (Name: kv.Key, Tensor: kv.Value.detach().cpu().contiguous()))
+            .ToList();
+        var shards = new List<List<(string Name, Tensor Tensor)>> { new() };
+        long shardBytes = 0;
+        foreach (var entry in state)
+        {
+            long bytes = entry.Tensor.NumberOfElements * entry.Tensor.ElementSize;
+            if (maxShardBytes is { } max && shards[^1].Count > 0 && shardBytes + bytes > max)
+            {
+                shards.Add([]);
+                shardBytes = 0;
+            }
+            shards[^1].Add(entry);
+            shardBytes += bytes;
+        }
+        if (shards.Count == 1)
+        {
+            WriteSafetensors(Path.Combine(folder, CheckpointFiles.SafetensorsFile), shards[0]);
+            return;
+        }
+        var weightMap = new JsonObject();
+        for (int i = 0; i < shards.Count; i++)
+        {
+            var name = string.Format(CultureInfo.InvariantCulture, "model-{0:D5}-of-{1:D5}.safetensors", i + 1, shards.Count);
+            WriteSafetensors(Path.Combine(folder, name), shards[i]);
+            foreach (var (tensorName, _) in shards[i]) weightMap[tensorName] = name;
+        }
+        var index = new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["total_size"] = state.Sum(e => e.Tensor.NumberOfElements * e.Tensor.ElementSize) },
+            ["weight_map"] = weightMap,
+        };
+        File.WriteAllText(Path.Combine(folder, CheckpointFiles.SafetensorsIndexFile), index.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static void WriteSafetensors(string path, List<(string Name, Tensor Tensor)> tensors)
+    {
+        using var stream = File.Create(path);
+        Safetensors.SaveStateDict(stream, tensors.ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal));
+    }
+
+    /// <summary>config.json's model_type, its text and its path; a clear error when it is absent or malformed.</summary>
+    public static (string ModelType, string Json, string Path) ReadConfig(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Model folder not found: {folder}");
+        var path = Path.Combine(folder, ConfigFile);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} not found: a Hugging Face model folder needs a config.json.", path);
+        var json = File.ReadAllText(path);
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new InvalidDataException($"{path}: line 1: the file must hold a JSON object.");
+            if (!doc.RootElement.TryGetProperty("model_type", out var type) || type.ValueKind != JsonValueKind.String)
+                throw new InvalidDataException($"{path}: field 'model_type' is missing; expected one of {string.Join(", ", SupportedModelTypes)}.");
+            return (type.GetString()!, json, path);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
+        }
+    }
+
+    private static BertConfig ReadBertConfig(string json, string path)
+    {
+        try
+        {
+            return BertConfig.FromJson(json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: line {(e.LineNumber ?? 0) + 1}, field '{e.Path}': {e.Message}", e);
+        }
+    }
+}

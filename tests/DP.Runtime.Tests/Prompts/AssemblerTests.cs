@@ -1,0 +1,120 @@
+using DP.Runtime.Prompts.Assembly;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Tests.Prompts;
+
+public class AssemblerTests
+{
+    private const int N = 3, D = 5;
+
+    // Rows of different lengths; x embeddings are random so every position is distinguishable.
+    private static (Tensor X, Tensor Mask, Tensor Types, Tensor P, int[] Lens) Inputs()
+    {
+        torch.manual_seed(11);
+        int[] lens = [6, 3, 4];
+        int length = lens.Max();
+        var mask = torch.zeros(lens.Length, length);
+        for (int b = 0; b < lens.Length; b++) mask[b, ..lens[b]] = 1;
+        var types = torch.randint(0, 2, [lens.Length, length], dtype: ScalarType.Int64);
+        return (torch.randn(lens.Length, length, D), mask, types, torch.randn(lens.Length, N, D), lens);
+    }
+
+    /// <summary>[lead; P[j:]; x[lead..len−1); P[:j]; x[len−1]; x padding], built row by row.</summary>
+    private static (float[,,] Embeds, float[,] Mask, long[,] Types) HandBuilt(Tensor x, Tensor types, Tensor p, int[] lens, int[] splits, int lead)
+    {
+        int length = (int)x.shape[1], total = length + N;
+        var e = new float[lens.Length, total, D];
+        var m = new float[lens.Length, total];
+        var ty = new long[lens.Length, total];
+        for (int b = 0; b < lens.Length; b++)
+        {
+            int j = splits[b], len = lens[b];
+            var seq = new List<(bool Prompt, int Index)>();
+            for (int t = 0; t < lead; t++) seq.Add((false, t));
+            for (int k = j; k < N; k++) seq.Add((true, k));
+            for (int t = lead; t < len - 1; t++) seq.Add((false, t));
+            for (int k = 0; k < j; k++) seq.Add((true, k));
+            seq.Add((false, len - 1));
+            for (int t = len; t < length; t++) seq.Add((false, t));
+            Assert.Equal(total, seq.Count);
+            for (int t = 0; t < total; t++)
+            {
+                var (isPrompt, i) = seq[t];
+                for (int c = 0; c < D; c++) e[b, t, c] = isPrompt ? p[b, i, c].item<float>() : x[b, i, c].item<float>();
+                m[b, t] = t < len + N ? 1 : 0;
+                ty[b, t] = isPrompt ? 0 : types[b, i].item<long>();
+            }
+        }
+        return (e, m, ty);
+    }
+
+    private static void AssertMatches((float[,,] Embeds, float[,] Mask, long[,] Types) expected, AssembledInput actual)
+    {
+        Assert.Equal(expected.Embeds.Cast<float>(), PromptTestKit.Values(actual.InputsEmbeds));
+        Assert.Equal(expected.Mask.Cast<float>(), PromptTestKit.Values(actual.AttentionMask));
+        Assert.Equal(expected.Types.Cast<long>(), actual.TokenTypeIds!.cpu().data<long>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void EverySplitEqualsTheHandBuiltSequence(bool bertLead)
+    {
+        var (x, mask, types, p, lens) = Inputs();
+        var assembler = new PromptAssembler(N, bertLead);
+        for (int j = 0; j <= N; j++)
+        {
+            var splits = Enumerable.Repeat(j, lens.Length).ToArray();
+            var expected = HandBuilt(x, types, p, lens, splits, bertLead ? 1 : 0);
+            AssertMatches(expected, assembler.Assemble(x, mask, types, p, new PromptSplit.Fixed(j)));
+            var oneHot = torch.nn.functional.one_hot(torch.full(lens.Length, j, dtype: ScalarType.Int64), N + 1).to(ScalarType.Float32);
+            AssertMatches(expected, assembler.Assemble(x, mask, types, p, new PromptSplit.OneHot(oneHot)));
+        }
+    }
+
+    [Fact]
+    public void DifferentSplitsPerRowInOneBatch()
+    {
+        var (x, mask, types, p, lens) = Inputs();
+        int[] splits = [2, 0, 3];
+        var expected = HandBuilt(x, types, p, lens, splits, lead: 1);
+        var assembler = new PromptAssembler(N, keepLeadingToken: true);
+        AssertMatches(expected, assembler.Assemble(x, mask, types, p, new PromptSplit.PerInstance(torch.tensor(splits.Select(s => (long)s).ToArray()))));
+        var g = torch.nn.functional.one_hot(torch.tensor(splits.Select(s => (long)s).ToArray()), N + 1).to(ScalarType.Float32);
+        AssertMatches(expected, assembler.Assemble(x, mask, types, p, new PromptSplit.OneHot(g)));
+    }
+
+    [Fact]
+    public void SplitZeroIsPrefixPromptTuningAndSplitNIsPostfix()
+    {
+        var (x, mask, types, p, lens) = Inputs();
+        var assembler = new PromptAssembler(N, keepLeadingToken: true);
+        var prefix = assembler.Assemble(x, mask, types, p, PromptSplit.Prefix).InputsEmbeds;
+        // Prefix: [CLS] P x[1..] for every row.
+        Assert.True(PromptTestKit.Same(prefix[.., 1..(N + 1)], p));
+        Assert.True(PromptTestKit.Same(prefix[.., (N + 1)..], x[.., 1..]));
+        // Postfix: the prompt sits right before each row's own closing token.
+        var postfix = assembler.Assemble(x, mask, types, p, new PromptSplit.Fixed(N)).InputsEmbeds;
+        for (int b = 0; b < lens.Length; b++)
+        {
+            Assert.True(PromptTestKit.Same(postfix[b, (lens[b] - 1)..(lens[b] - 1 + N)], p[b]));
+            Assert.True(PromptTestKit.Same(postfix[b, lens[b] - 1 + N], x[b, lens[b] - 1]));
+        }
+    }
+
+    [Fact]
+    public void OneHotSplitSendsGradientToEveryChoiceAndThePrompt()
+    {
+        var (x, mask, types, p, _) = Inputs();
+        p.requires_grad = true;
+        var logits = torch.randn(3, N + 1).requires_grad_(true);
+        var soft = torch.softmax(logits, -1);
+        var g = DP.Runtime.Prompts.Gumbel.HardGumbelSoftmax.StraightThrough(soft);
+        var assembled = new PromptAssembler(N, true).Assemble(x, mask, types, p, new PromptSplit.OneHot(g));
+        (assembled.InputsEmbeds * torch.randn_like(assembled.InputsEmbeds)).sum().backward();
+        Assert.All(PromptTestKit.Values(logits.grad!), v => Assert.NotEqual(0f, v));
+        Assert.True(p.grad!.abs().sum().item<float>() > 0);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using DP.Runtime.Experiments;
+using DP.Runtime.Prompts.Checkpoints;
+using DP.Runtime.Prompts.Composition;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Tests.Prompts;
+
+public class HeadsAndExportTests
+{
+    [Fact]
+    public void MultipleChoiceScoresOneRowPerCandidateGroupedPerExample()
+    {
+        var method = PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Instance);
+        using var model = PromptModelFactory.Create(method, new HeadOptions(), PromptTestKit.Backbone(),
+            new TaskHeadInfo(0, MultipleChoice: true), PromptTestKit.Special, 3);
+        var candidates = PromptTestKit.TokenPresenceBatch(5, seed: 9);
+        var batch = candidates with { Labels = torch.tensor(new long[] { 1, 0 }), ChoiceCounts = [2, 3] };
+        model.Module.eval();
+        var scores = model.Scores(batch);
+        Assert.Equal(new long[] { 2, 3 }, scores.shape);
+        Assert.True(float.IsNegativeInfinity(scores[0, 2].item<float>()));
+        var rows = model.RowScores(batch).squeeze(-1);
+        Assert.True(PromptTestKit.Same(scores[0, ..2], rows[..2]));
+        Assert.True(PromptTestKit.Same(scores[1], rows[2..]));
+        model.Module.train();
+        Assert.True(float.IsFinite(model.Loss(batch).item<float>()));
+    }
+
+    [Fact]
+    public void PeftExportHasPeftNamesAndShapes()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"dp-peft-{Guid.NewGuid():N}");
+        try
+        {
+            using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Prompt, n: 5));
+            model.ExportPeft(dir, baseModel: "tiny-bert");
+            var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "adapter_config.json")))!;
+            Assert.Equal("PROMPT_TUNING", (string?)config["peft_type"]);
+            Assert.Equal(5, (int)config["num_virtual_tokens"]!);
+            Assert.Equal(16, (int)config["token_dim"]!);
+            Assert.Equal(1, (int)config["num_transformer_submodules"]!);
+            Assert.Equal(2, (int)config["num_layers"]!);
+            var tensors = Safetensors.LoadStateDict(Path.Combine(dir, "adapter_model.safetensors"));
+            Assert.Equal(["prompt_embeddings"], tensors.Keys);
+            Assert.Equal(new long[] { 5, 16 }, tensors["prompt_embeddings"].shape);
+            var prompt = model.named_parameters().Single(p => p.name == "prompt.weight").parameter;
+            Assert.True(PromptTestKit.Same(tensors["prompt_embeddings"], prompt.detach()));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void PeftExportRefusesDynamicModels()
+    {
+        using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Task));
+        Assert.Throws<InvalidOperationException>(() => model.ExportPeft(Path.GetTempPath()));
+    }
+
+    [Fact]
+    public void TextInitRepeatsTheTextTokens()
+    {
+        var method = PromptTestKit.Method(MethodKind.Prompt, n: 5, init: PromptInit.Text);
+        var backbone = PromptTestKit.Backbone();
+        using var model = PromptModelFactory.Create(method, new HeadOptions(), backbone, new TaskHeadInfo(2), PromptTestKit.Special, 1, initTextIds: [7, 8]);
+        var expected = backbone.EmbedTokens(torch.tensor(new long[] { 7, 8, 7, 8, 7 }));
+        var prompt = model.named_parameters().Single(p => p.name == "prompt.weight").parameter;
+        Assert.True(PromptTestKit.Same(expected, prompt.detach()));
+        var e = Assert.Throws<ArgumentException>(() => PromptModelFactory.Create(method, new HeadOptions(), backbone, new TaskHeadInfo(2), PromptTestKit.Special, 1));
+        Assert.Contains("init_text", e.Message);
+    }
+
+    [Fact]
+    public void SameSeedSameModel()
+    {
+        var method = PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Instance, pool: 2, init: PromptInit.Vocab);
+        using var a = PromptTestKit.Model(method, seed: 5);
+        torch.manual_seed(123);
+        using var b = PromptTestKit.Model(method, seed: 5);
+        var pa = a.ParameterGroups.SelectMany(g => g.Parameters).ToList();
+        var pb = b.ParameterGroups.SelectMany(g => g.Parameters).ToList();
+        Assert.Equal(pa.Count, pb.Count);
+        for (int i = 0; i < pa.Count; i++) Assert.True(PromptTestKit.Same(pa[i].detach(), pb[i].detach()));
+    }
+}

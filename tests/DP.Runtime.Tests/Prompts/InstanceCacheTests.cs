@@ -1,0 +1,67 @@
+using DP.Runtime.Experiments;
+using DP.Runtime.Prompts.Instance;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Tests.Prompts;
+
+public class InstanceCacheTests
+{
+    [Fact]
+    public void EachExampleIsComputedOnceOverThreeEpochsAndMatchesAFreshComputation()
+    {
+        using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Instance));
+        var cache = model.Instances!;
+        var batches = new[] { PromptTestKit.TokenPresenceBatch(6, seed: 1, keyOffset: 0), PromptTestKit.TokenPresenceBatch(5, seed: 2, keyOffset: 100) };
+        model.Module.train();
+        for (int epoch = 0; epoch < 3; epoch++)
+            foreach (var batch in batches)
+            {
+                using var scope = NewDisposeScope();
+                model.Loss(batch).backward();
+            }
+        Assert.Equal(11, cache.ComputedExamples);
+        foreach (var batch in batches)
+        {
+            var cached = cache.Get(batch);
+            var fresh = cache.Compute(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+            Assert.True(PromptTestKit.Same(cached, fresh));
+        }
+        Assert.Equal(11, cache.ComputedExamples);
+    }
+
+    [Fact]
+    public void ChangedInputOrInvalidatedBackboneIsRecomputed()
+    {
+        using var backbone = PromptTestKit.Backbone();
+        backbone.Freeze();
+        using var cache = new InstanceRepresentationCache(backbone, InstanceFeatures.Encoder);
+        var batch = PromptTestKit.TokenPresenceBatch(4, seed: 1);
+        var first = cache.Get(batch);
+        var edited = batch with { InputIds = batch.InputIds.clone() };
+        edited.InputIds[0, 1] = 7;
+        var second = cache.Get(edited);
+        Assert.Equal(5, cache.ComputedExamples); // only the edited example
+        Assert.False(PromptTestKit.Same(first[0], second[0]));
+        Assert.True(PromptTestKit.Same(first[1..], second[1..]));
+        cache.Invalidate();
+        cache.Get(edited);
+        Assert.Equal(9, cache.ComputedExamples);
+    }
+
+    [Fact]
+    public void RepresentationIsTheMaskedMeanOverRealTokens()
+    {
+        using var backbone = PromptTestKit.Backbone();
+        using var cache = new InstanceRepresentationCache(backbone, InstanceFeatures.Embeddings);
+        var batch = PromptTestKit.TokenPresenceBatch(3, seed: 3);
+        var u = cache.Compute(batch.InputIds, batch.AttentionMask);
+        var embeds = backbone.EmbedTokens(batch.InputIds);
+        for (int b = 0; b < 3; b++)
+        {
+            int len = (int)batch.AttentionMask[b].sum().item<float>();
+            Assert.True(u[b].allclose(embeds[b, ..len].mean([0]), rtol: 1e-5, atol: 1e-6));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using DP.Runtime.Backbones.Bert;
+using DP.Runtime.Experiments;
+using DP.Runtime.Models;
+using DP.Runtime.Prompts.Composition;
+using DP.Runtime.Tokenization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Tests.Prompts;
+
+/// <summary>Tiny random BERT backbones and hand-made batches for the prompt tests.</summary>
+internal static class PromptTestKit
+{
+    public const int Cls = 1, Sep = 2, Pad = 0;
+    public static readonly SpecialTokens Special = new(Pad, Cls, Sep);
+
+    public static readonly BertConfig Tiny = new()
+    {
+        VocabSize = 40, HiddenSize = 16, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 32, MaxPositionEmbeddings = 64,
+    };
+
+    public static BertModel Backbone(int seed = 7)
+    {
+        torch.manual_seed(seed);
+        var model = new BertModel(Tiny);
+        model.eval();
+        return model;
+    }
+
+    /// <summary>[CLS] body [SEP] rows padded to the longest; token types 0 for the first half of the body, 1 after.</summary>
+    public static ModelBatch Batch(IReadOnlyList<int[]> bodies, long[] labels, long[]? keys = null, int[]? choiceCounts = null)
+    {
+        int length = bodies.Max(b => b.Length) + 2;
+        var ids = new long[bodies.Count * length];
+        var mask = new float[bodies.Count * length];
+        var types = new long[bodies.Count * length];
+        for (int r = 0; r < bodies.Count; r++)
+        {
+            var row = new[] { Cls }.Concat(bodies[r]).Append(Sep).ToArray();
+            for (int t = 0; t < row.Length; t++)
+            {
+                ids[r * length + t] = row[t];
+                mask[r * length + t] = 1;
+                types[r * length + t] = t > row.Length / 2 ? 1 : 0;
+            }
+        }
+        return new ModelBatch(
+            torch.tensor(ids).view(bodies.Count, length),
+            torch.tensor(mask).view(bodies.Count, length),
+            torch.tensor(types).view(bodies.Count, length),
+            torch.tensor(labels),
+            keys ?? Enumerable.Range(0, bodies.Count).Select(i => (long)i).ToArray(),
+            choiceCounts);
+    }
+
+    /// <summary>A learnable task: label 1 when token 5 occurs in the body, else 0. Bodies of varying length.</summary>
+    public static ModelBatch TokenPresenceBatch(int rows, int seed, long keyOffset = 0)
+    {
+        var rng = new Random(seed);
+        var bodies = new List<int[]>();
+        var labels = new long[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            int len = rng.Next(3, 9);
+            var body = Enumerable.Range(0, len).Select(_ => rng.Next(6, Tiny.VocabSize)).ToArray();
+            if (r % 2 == 0) body[rng.Next(len)] = 5;
+            labels[r] = r % 2 == 0 ? 1 : 0;
+            bodies.Add(body);
+        }
+        return Batch(bodies, labels, Enumerable.Range(0, rows).Select(i => keyOffset + i).ToArray());
+    }
+
+    public static MethodOptions Method(MethodKind kind, PositionPolicy position = PositionPolicy.Prefix, LengthPolicy length = LengthPolicy.Fixed,
+        int pool = 0, int n = 4, PromptInit init = PromptInit.Random) => new()
+    {
+        Kind = kind, PromptLength = n, Position = position, Length = length, PoolSize = pool, Init = init,
+    };
+
+    public static PromptModel Model(MethodOptions method, BertModel? backbone = null, long seed = 3, int classes = 2) =>
+        PromptModelFactory.Create(method, new HeadOptions(), backbone ?? Backbone(), new TaskHeadInfo(classes), Special, seed);
+
+    /// <summary>Same shape and exactly the same values.</summary>
+    public static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    public static float[] Values(Tensor t) => t.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
+}
