@@ -15,6 +15,8 @@ public class DiagnosticTests
         var diagnostic = Assert.Single(run.Diagnostics);
         // An invalid spec yields no experiment code.
         Assert.DoesNotContain(run.Result.Results.Single().GeneratedSources, s => s.HintName.EndsWith("Experiment.g.cs", StringComparison.Ordinal));
+        // ... and the build's only errors are about the spec (the fallback entry point keeps CS5001 away).
+        Assert.Empty(run.CompileProblems());
         return diagnostic;
     }
 
