@@ -6,11 +6,13 @@ return name switch
 {
     "gemm" => GemmPeak.Run(),
     "speed" => SpeedBenchmark.Run(args[1..]),
+    "accuracy" => DP.Benchmarks.Accuracy.AccuracyBenchmark.Run(args[1..]),
     _ => Help(),
 };
 
 static int Help()
 {
     Console.WriteLine("benchmarks: gemm | speed [methods,comma,separated] [--steps N]");
+    Console.WriteLine("            " + DP.Benchmarks.Accuracy.AccuracyOptions.Usage.Replace("\n", "\n            "));
     return 2;
 }
