@@ -10,7 +10,7 @@ namespace DP.Runtime.Prompts.Deep;
 
 /// <summary>
 /// P-tuning v2 deep prompts: n key/value prefix vectors for every layer. Either free parameters
-/// [n, 2·layers·d] or produced by a reparameterisation MLP Embedding(n, d) → Linear → tanh → Linear(→ 2·layers·d).
+/// [n, 2·layers·heads·headDim] or produced by a reparameterisation MLP Embedding(n, d) → Linear → tanh → Linear(→ 2·layers·d).
 /// Layout of the 2·layers axis: (layer 0 key, layer 0 value, layer 1 key, ...).
 /// </summary>
 public sealed class DeepPromptEncoder : nn.Module
@@ -25,7 +25,8 @@ public sealed class DeepPromptEncoder : nn.Module
     {
         _shape = shape;
         _length = length;
-        long width = 2L * shape.NumLayers * shape.HiddenSize;
+        // Keys/values are heads·headDim wide, which differs from the model width for T5 (e.g. v1.1-small: 6·64 ≠ 512).
+        long width = 2L * shape.NumLayers * shape.NumHeads * shape.HeadDim;
         if (!reparameterize)
         {
             weight = new Parameter(ParameterInit.Uniform([length, width], -0.5, 0.5, gen, device));
