@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using DP.Runtime.Backbones;
+using DP.Runtime.Experiments;
+using DP.Runtime.Models;
+using DP.Runtime.Prompts.Composition;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DP.Benchmarks;
+
+/// <summary>
+/// Training and evaluation speed of each method on the packaged MiniLM at batch × tokens (default 16 × 128):
+/// seconds per step, examples/s, analytic GFLOP/s against the measured GEMM peak, and peak resident memory.
+/// Each (method, dtype) runs in its own process so peak memory is per method.
+/// </summary>
+public static class SpeedBenchmark
+{
+    public sealed record Result(string Method, string DType, int Batch, int Tokens, double SecondsPerStep, double TrainExamplesPerSecond,
+        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb);
+
+    public static int Run(string[] args)
+    {
+        // Child mode: one measurement, one JSON line on stdout.
+        if (args.Length >= 3 && args[0] == "--one")
+        {
+            var r = MeasureOne(args[1], args[2], Steps(args));
+            Console.WriteLine("RESULT " + JsonSerializer.Serialize(r));
+            return 0;
+        }
+        var methods = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal)
+            ? args[0].Split(',') : MethodCatalog.All.Select(m => m.Name).ToArray();
+        var results = new List<Result>();
+        foreach (var dtype in new[] { "bfloat16", "float32" })
+            foreach (var method in methods)
+            {
+                var r = RunChild(method, dtype, Steps(args));
+                if (r is null) continue;
+                results.Add(r);
+                Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step {r.TrainExamplesPerSecond,7:F1} ex/s train " +
+                                  $"{r.EvalExamplesPerSecond,7:F1} ex/s eval {r.AchievedGFlops,7:F1} GFLOP/s {r.PeakRssMb,7:F0} MB peak");
+            }
+        var peakF32 = GemmPeak.Measure(ScalarType.Float32);
+        var peakBf16 = GemmPeak.Measure(ScalarType.BFloat16);
+        Console.WriteLine();
+        Console.WriteLine($"GEMM peak (1024³): float32 {peakF32:F1} GFLOP/s, bfloat16 {peakBf16:F1} GFLOP/s");
+        Console.WriteLine("| method | dtype | s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | % of GEMM peak | peak RSS MB |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in results)
+        {
+            var peak = r.DType == "bfloat16" ? peakBf16 : peakF32;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {r.Method} | {r.DType} | {r.SecondsPerStep:F3} | {r.TrainExamplesPerSecond:F1} | {r.EvalExamplesPerSecond:F1} | {r.StepGFlop:F1} | {r.AchievedGFlops:F1} | {100 * r.AchievedGFlops / peak:F0}% | {r.PeakRssMb:F0} |"));
+        }
+        foreach (var dtype in new[] { "bfloat16", "float32" })
+        {
+            var pt = results.FirstOrDefault(r => r.Method == "prompt" && r.DType == dtype);
+            var dp = results.FirstOrDefault(r => r.Method == "dp-ins-pos" && r.DType == dtype);
+            if (pt is not null && dp is not null)
+                Console.WriteLine($"DP instance-position step / prompt-tuning step ({dtype}): {dp.SecondsPerStep / pt.SecondsPerStep:F2}");
+        }
+        File.WriteAllText("speed-results.json", JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
+    private static int Steps(string[] args)
+    {
+        int i = Array.IndexOf(args, "--steps");
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 20;
+    }
+
+    private static Result? RunChild(string method, string dtype, int steps)
+    {
+        var self = Environment.ProcessPath!;
+        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var dll = typeof(SpeedBenchmark).Assembly.Location;
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(dll);
+        foreach (var a in new[] { "speed", "--one", method, dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
+        if (p.ExitCode != 0 || line is null)
+        {
+            Console.WriteLine($"{method} {dtype}: failed (exit {p.ExitCode}) {stderr.Trim()} {stdout.Trim()}");
+            return null;
+        }
+        return JsonSerializer.Deserialize<Result>(line["RESULT ".Length..]);
+    }
+
+    public static Result MeasureOne(string methodName, string dtypeName, int steps, int batch = 16, int tokens = 128)
+    {
+        var method = MethodCatalog.Get(methodName);
+        var dtype = dtypeName == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
+        var packaged = PackagedModels.Load(PackagedModels.MiniLmL6);
+        var backbone = packaged.Backbone;
+        if (dtype == ScalarType.BFloat16) backbone.SetComputeDType(dtype);
+        var special = packaged.Tokenizer.Special;
+        using var model = PromptModelFactory.Create(method, new HeadOptions(), backbone, new TaskHeadInfo(2), special, seed: 1);
+        var trainable = model.ParameterGroups.SelectMany(g => g.Parameters).ToList();
+        using var optimizer = torch.optim.AdamW(trainable, lr: 1e-3);
+
+        // The batch is 16 × 128 real tokens before prompts ([CLS] … [SEP]); a pool of 4 batches is rotated so
+        // instance features are cached after the first pass, as they are after the first epoch of real training.
+        var batches = Enumerable.Range(0, 4).Select(i => SyntheticBatch(batch, tokens, special.Cls ?? 101, special.Sep, i)).ToList();
+        void Step(ModelBatch b)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = model.Loss(b);
+            loss.backward();
+            optimizer.step();
+            model.OnOptimizerStep(1);
+        }
+        model.Module.train();
+        foreach (var b in batches) Step(b); // warm-up + fill the instance cache
+        var sw = Stopwatch.StartNew();
+        for (int s = 0; s < steps; s++) Step(batches[s % batches.Count]);
+        double secondsPerStep = sw.Elapsed.TotalSeconds / steps;
+
+        model.Module.eval();
+        var evalSw = Stopwatch.StartNew();
+        int evalSteps = Math.Max(4, steps / 2);
+        using (torch.no_grad())
+            for (int s = 0; s < evalSteps; s++)
+            {
+                using var scope = NewDisposeScope();
+                model.Scores(batches[s % batches.Count]);
+            }
+        double evalPerSecond = evalSteps * batch / evalSw.Elapsed.TotalSeconds;
+
+        var c = backbone.Config;
+        bool prefix = method.Kind == MethodKind.Prefix;
+        int promptRows = method.Kind is MethodKind.Prompt or MethodKind.Dynamic ? method.PromptLength : 0;
+        double forward = StepFlops.EncoderForward(batch, tokens + promptRows, c.HiddenSize, c.NumHiddenLayers, c.IntermediateSize,
+            prefix ? method.PromptLength : 0);
+        double stepFlop = StepFlops.TrainStep(forward, method.Kind == MethodKind.FineTune);
+        return new Result(methodName, dtypeName, batch, tokens, secondsPerStep, batch / secondsPerStep, evalPerSecond,
+            stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, PeakRssMb());
+    }
+
+    private static ModelBatch SyntheticBatch(int batch, int tokens, int cls, int sep, int index)
+    {
+        var gen = new Random(1000 + index);
+        var ids = new long[batch * tokens];
+        for (int b = 0; b < batch; b++)
+            for (int t = 0; t < tokens; t++)
+                ids[b * tokens + t] = t == 0 ? cls : t == tokens - 1 ? sep : gen.Next(2000, 28000);
+        var labels = Enumerable.Range(0, batch).Select(i => (long)(gen.Next(2))).ToArray();
+        return new ModelBatch(
+            torch.tensor(ids, [batch, tokens], ScalarType.Int64),
+            torch.ones(batch, tokens, dtype: ScalarType.Int64),
+            torch.zeros(batch, tokens, dtype: ScalarType.Int64),
+            torch.tensor(labels, ScalarType.Int64),
+            Enumerable.Range(0, batch).Select(i => (long)(index * batch + i)).ToArray());
+    }
+
+    /// <summary>Peak resident set size of this process (VmHWM), in MB.</summary>
+    public static double PeakRssMb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        return double.NaN;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace DP.Sdk.Tests;
+
+/// <summary>Design-time evaluation of a project through `dotnet msbuild -getProperty/-getItem` (no build, no restore).</summary>
+public sealed class MsBuildEvaluation
+{
+    private readonly JsonElement _root;
+
+    private MsBuildEvaluation(JsonElement root) => _root = root;
+
+    public static MsBuildEvaluation Of(string projectDirectory, string[] properties, string[] items, params string[] globalProperties)
+    {
+        var arguments = new List<string> { "msbuild", "-nologo" };
+        // Two or more requests make msbuild answer in JSON (a single property comes back as bare text).
+        arguments.AddRange(properties.Append("MSBuildProjectFullPath").Append("UsingDpSdk").Distinct().Select(p => $"-getProperty:{p}"));
+        arguments.AddRange(items.Select(i => $"-getItem:{i}"));
+        arguments.AddRange(globalProperties.Select(p => $"-p:{p}"));
+        var result = DotNetCli.Run(projectDirectory, TimeSpan.FromMinutes(3), [.. arguments]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var json = result.Output[result.Output.IndexOf('{')..];
+        return new MsBuildEvaluation(JsonDocument.Parse(json).RootElement.Clone());
+    }
+
+    public string Property(string name) => _root.GetProperty("Properties").GetProperty(name).GetString() ?? "";
+
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Items(string type) =>
+        _root.TryGetProperty("Items", out var items) && items.TryGetProperty(type, out var list)
+            ? list.EnumerateArray()
+                .Select(e => (IReadOnlyDictionary<string, string>)e.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? ""))
+                .ToList()
+            : [];
+}

@@ -1,0 +1,83 @@
+using System.Xml.Linq;
+
+namespace DP.Sdk.Tests;
+
+/// <summary>`dotnet new dp-experiment` / `dp-spec` from the packed template package.</summary>
+[Collection(PackedSdkCollection.Name)]
+public sealed class TemplateTests(PackedSdkFixture sdk)
+{
+    [Theory]
+    [InlineData("dynamic", "position: instance")]
+    [InlineData("prompt", "position: prefix")]
+    [InlineData("prefix", "reparameterize: false")]
+    [InlineData("finetune", "learning_rate: 5e-5")]
+    public void Experiment_template_writes_a_project_on_the_packed_sdk_with_a_spec_for_the_method(string method, string methodLine)
+    {
+        var workspace = sdk.NewWorkspace($"new-{method}");
+
+        var result = sdk.DotNetNew(workspace, "dp-experiment", "-n", $"My.Probe_{method}", "--method", method, "--no-restore");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var project = Path.Combine(workspace, $"My.Probe_{method}");
+        var projectFile = Path.Combine(project, $"My.Probe_{method}.csproj");
+        Assert.Equal($"DP.Sdk/{sdk.Version}", (string?)XDocument.Load(projectFile).Root!.Attribute("Sdk"));
+        // The experiment name is the project name made fit for the spec: lower case, words joined by '-'.
+        var spec = File.ReadAllText(Path.Combine(project, $"my-probe-{method}.dp.yaml"));
+        Assert.Contains($"experiment: my-probe-{method}\n", spec);
+        Assert.Contains($"  kind: {method}\n", spec);
+        Assert.Contains(methodLine, spec);
+        Assert.Contains("source: minilm-l6\n", spec);
+        Assert.Contains("  kind: custom\n", spec);
+        Assert.DoesNotContain("#if", spec);
+        Assert.True(File.Exists(Path.Combine(project, "SampleData.cs")), "the sample task writes its own data");
+        Assert.True(File.Exists(Path.Combine(project, "README.md")));
+    }
+
+    [Theory]
+    [InlineData("rte", "data/RTE")]
+    [InlineData("boolq", "data/BoolQ")]
+    [InlineData("cb", "data/CB")]
+    public void SuperGlue_tasks_point_at_their_data_folder_and_carry_no_sample_data(string task, string dataDir)
+    {
+        var workspace = sdk.NewWorkspace($"new-{task}");
+
+        var result = sdk.DotNetNew(workspace, "dp-experiment", "-n", "Glue", "--task", task, "--backbone", "/models/bert-base", "--no-restore");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var project = Path.Combine(workspace, "Glue");
+        var spec = File.ReadAllText(Path.Combine(project, "glue.dp.yaml"));
+        Assert.Contains("  kind: superglue\n", spec);
+        Assert.Contains($"  superglue: {task}\n", spec);
+        Assert.Contains($"  data_dir: {dataDir}\n", spec);
+        Assert.Contains("source: /models/bert-base\n", spec);
+        Assert.False(File.Exists(Path.Combine(project, "SampleData.cs")));
+    }
+
+    [Fact]
+    public void Unknown_method_is_rejected_listing_the_choices()
+    {
+        var workspace = sdk.NewWorkspace("new-bad-method");
+
+        var result = sdk.DotNetNew(workspace, "dp-experiment", "-n", "Bad", "--method", "lora", "--no-restore");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("dynamic", result.Output);
+        Assert.False(Directory.Exists(Path.Combine(workspace, "Bad")));
+    }
+
+    [Fact]
+    public void Spec_template_adds_another_spec_to_a_project()
+    {
+        var workspace = sdk.NewWorkspace("new-spec");
+        Assert.True(sdk.DotNetNew(workspace, "dp-experiment", "-n", "Host", "--no-restore").ExitCode == 0);
+        var project = Path.Combine(workspace, "Host");
+
+        var result = sdk.DotNetNew(project, "dp-spec", "-n", "Prompt Baseline", "--method", "prompt");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var spec = File.ReadAllText(Path.Combine(project, "prompt-baseline.dp.yaml"));
+        Assert.Contains("experiment: prompt-baseline\n", spec);
+        Assert.Contains("  kind: prompt\n", spec);
+        Assert.Equal(2, Directory.GetFiles(project, "*.dp.yaml").Length);
+    }
+}
