@@ -177,7 +177,7 @@ public sealed partial class SpecValidator
                 var name = m.Groups[1].Value;
                 if (!knownFields.Contains(name))
                 {
-                    Report(DiagnosticDescriptors.TemplateField.Id, templateValue.ValueSpan, name, knownFields.Count == 0 ? "(no fields declared)" : string.Join(", ", knownFields));
+                    Report(DiagnosticDescriptors.TemplateField.Id, Within(templateValue.ValueSpan, "{" + name + "}"), name, knownFields.Count == 0 ? "(no fields declared)" : string.Join(", ", knownFields));
                 }
             }
         }
@@ -215,6 +215,17 @@ public sealed partial class SpecValidator
             (task.Labels ?? new List<(string, string)>()).Select(l => new LabelWordSpec(l.Value, l.Word)).ToEquatableArray(),
             task.FewShotSpan is not null,
             multitask.ToEquatableArray());
+    }
+
+    // The span of 'part' inside a one-line value as written (quotes and all), so the error points at the bad
+    // {field} itself; the whole value when it cannot be found verbatim (escapes, folded lines).
+    private SourceSpan Within(SourceSpan value, string part)
+    {
+        if (value.StartLine != value.EndLine || value.Start + value.Length > _text.Length) return value;
+        var index = _text.Substring(value.Start, value.Length).IndexOf(part, StringComparison.Ordinal);
+        if (index < 0) return value;
+        var column = value.StartColumn + index;
+        return new SourceSpan(value.Start + index, part.Length, value.StartLine, column, value.StartLine, column + part.Length);
     }
 
     private void CheckFieldNames(BoundTask task)

@@ -18,6 +18,7 @@ public sealed partial class SpecValidator
 {
     private readonly string _path;
     private readonly List<DiagnosticInfo> _diagnostics = new();
+    private string _text = "";
 
     private SpecValidator(string path) => _path = path;
 
@@ -60,6 +61,7 @@ public sealed partial class SpecValidator
 
     private ExperimentSpec? Run(string text)
     {
+        _text = text;
         var document = YamlSpecReader.Read(_path, text);
         _diagnostics.AddRange(document.Errors);
         if (document.Errors.Count > 0) return null;
