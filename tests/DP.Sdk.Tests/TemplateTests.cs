@@ -1,3 +1,5 @@
+using System.Xml.Linq;
+
 namespace DP.Sdk.Tests;
 
 /// <summary>`dotnet new dp-experiment` / `dp-spec` from the packed template package.</summary>
@@ -17,7 +19,8 @@ public sealed class TemplateTests(PackedSdkFixture sdk)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var project = Path.Combine(workspace, $"My.Probe_{method}");
-        Assert.Contains($"<Project Sdk=\"DP.Sdk/{sdk.Version}\">", File.ReadAllText(Path.Combine(project, $"My.Probe_{method}.csproj")));
+        var projectFile = Path.Combine(project, $"My.Probe_{method}.csproj");
+        Assert.Equal($"DP.Sdk/{sdk.Version}", (string?)XDocument.Load(projectFile).Root!.Attribute("Sdk"));
         // The experiment name is the project name made fit for the spec: lower case, words joined by '-'.
         var spec = File.ReadAllText(Path.Combine(project, $"my-probe-{method}.dp.yaml"));
         Assert.Contains($"experiment: my-probe-{method}\n", spec);
