@@ -32,6 +32,6 @@ public sealed record GenerationModel(
             specs.Add(spec);
         }
         return new GenerationModel(specs.ToEquatableArray(), diagnostics.ToEquatableArray(), settings.RootNamespace,
-            settings.GenerateEntryPoint && !hasUserMain && specs.Count > 0);
+            settings.GenerateEntryPoint && !hasUserMain && results.Length > 0);
     }
 }

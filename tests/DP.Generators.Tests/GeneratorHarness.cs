@@ -66,12 +66,15 @@ public static class GeneratorHarness
             new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver CreateDriver(IEnumerable<(string Path, string Text)> specs, string rootNamespace = Namespace, string? entryPoint = null)
+        => CreateDriver(specs.Select(s => (AdditionalText)new InMemoryAdditionalText(s.Path, s.Text)), rootNamespace, entryPoint);
+
+    public static GeneratorDriver CreateDriver(IEnumerable<AdditionalText> specs, string rootNamespace = Namespace, string? entryPoint = null)
     {
         var globals = new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace };
         if (entryPoint is not null) globals["build_property.DpGenerateEntryPoint"] = entryPoint;
         return CSharpGeneratorDriver.Create(
             new[] { new DpSpecGenerator().AsSourceGenerator() },
-            specs.Select(s => (AdditionalText)new InMemoryAdditionalText(s.Path, s.Text)),
+            specs,
             CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest),
             new TestOptionsProvider(globals),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));

@@ -17,7 +17,7 @@ public static class DiagnosticDescriptors
         "The spec is not valid YAML: {0}; fix the indentation or quoting at this point");
 
     public static readonly DiagnosticDescriptor UnknownKey = Error("DP0002", "Unknown key",
-        "Unknown key '{0}' in '{1}'{2}; allowed keys: {3}");
+        "Unknown key '{0}' {1}{2}; allowed keys: {3}");
 
     public static readonly DiagnosticDescriptor DuplicateKey = Error("DP0003", "Duplicate key",
         "Key '{0}' appears twice; keep one of them (the first is at line {1})");

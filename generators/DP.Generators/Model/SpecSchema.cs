@@ -157,8 +157,8 @@ public static class SpecSchema
     {
         "boolq" => new[] { "passage", "question" },
         "cb" => new[] { "premise", "hypothesis" },
-        "copa" => new[] { "premise", "choice1", "choice2", "question" },
-        "multirc" => new[] { "paragraph", "question", "answer" },
+        "copa" => new[] { "premise", "question", "choice1", "choice2", "choice" },
+        "multirc" => new[] { "passage", "question", "answer" },
         "record" => new[] { "passage", "query", "entity" },
         "rte" => new[] { "premise", "hypothesis" },
         "wic" => new[] { "word", "sentence1", "sentence2" },
@@ -166,14 +166,20 @@ public static class SpecSchema
         _ => System.Array.Empty<string>(),
     };
 
-    /// <summary>Validation metrics each task can report (accuracy everywhere; F1-style where the task defines it).</summary>
-    public static IReadOnlyList<string> Metrics(string taskKind, string superGlue) => taskKind == "custom"
-        ? new[] { "accuracy", "f1", "macro_f1" }
+    /// <summary>
+    /// Validation metrics each task reports (as DP.Runtime's evaluation names them): custom data gives accuracy plus
+    /// f1 (two labels) or macro_f1 (more); SuperGLUE gives its official metrics.
+    /// </summary>
+    public static IReadOnlyList<string> Metrics(string taskKind, string superGlue, int labelCount) => taskKind == "custom"
+        ? new[] { "accuracy", labelCount > 2 ? "macro_f1" : "f1" }
         : superGlue switch
         {
-            "cb" => new[] { "accuracy", "f1", "macro_f1" },
-            "multirc" => new[] { "accuracy", "f1a", "em" },
-            "record" => new[] { "accuracy", "f1", "em" },
+            "cb" => new[] { "accuracy", "macro_f1" },
+            "multirc" => new[] { "f1a", "em" },
+            "record" => new[] { "f1", "em" },
             _ => new[] { "accuracy" },
         };
+
+    /// <summary>The metric that picks the best checkpoint when the spec names none: the task's first metric.</summary>
+    public static string DefaultBestMetric(string taskKind, string superGlue) => Metrics(taskKind, superGlue, 2)[0];
 }

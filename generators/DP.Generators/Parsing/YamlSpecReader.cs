@@ -34,9 +34,9 @@ public static class YamlSpecReader
     public static RawDocument Read(string path, string text)
     {
         var errors = new List<DiagnosticInfo>();
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
         try
         {
-            var parser = new Parser(new StringReader(text));
             var anchors = new Dictionary<string, RawNode>(StringComparer.Ordinal);
             Next(parser); // StreamStart
             Next(parser);
@@ -58,6 +58,33 @@ public static class YamlSpecReader
             var message = MarkPrefix.Replace(ex.Message, "").TrimEnd('.');
             errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.YamlSyntax.Id, path, ToSpan(ex.Start, ex.End), message));
             return new RawDocument(null, errors);
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 18.1's scanner throws this (not a YamlException) for some malformed flow collections, e.g. an
+            // unclosed '{' followed by a block list item. Point at the last part it could read.
+            var at = parser.LastEnd;
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.YamlSyntax.Id, path, ToSpan(at, at),
+                "the YAML parser could not read past this point (an unclosed '{' or '[', or a value spilling onto the next line?)"));
+            return new RawDocument(null, errors);
+        }
+    }
+
+    /// <summary>Remembers where the last successfully read event ended, for errors the parser reports without a mark.</summary>
+    private sealed class TrackingParser : IParser
+    {
+        private readonly IParser _inner;
+
+        public TrackingParser(IParser inner) => _inner = inner;
+
+        public YamlDotNet.Core.Mark LastEnd { get; private set; } = YamlDotNet.Core.Mark.Empty;
+
+        public ParsingEvent? Current => _inner.Current;
+
+        public bool MoveNext()
+        {
+            if (_inner.Current is { } current) LastEnd = current.End;
+            return _inner.MoveNext();
         }
     }
 

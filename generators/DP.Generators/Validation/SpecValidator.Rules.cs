@@ -38,6 +38,7 @@ public sealed partial class SpecValidator
             string? text;
             if (bound.Values.TryGetValue(option.Key, out var v)) text = v.Text;
             else if (option.Key == "method.position" && method != "dynamic") text = "prefix";
+            else if (option.Key == "training.best_metric") text = SpecSchema.DefaultBestMetric(task.Get("task.kind")!, task.Get("task.superglue")!);
             else text = option.DefaultText;
             settings.Add(new SpecSetting(option.Key, text));
         }
@@ -124,7 +125,7 @@ public sealed partial class SpecValidator
         {
             var kind = task.Get("task.kind")!;
             var superglue = task.Get("task.superglue")!;
-            var metrics = SpecSchema.Metrics(kind, superglue);
+            var metrics = SpecSchema.Metrics(kind, superglue, task.Labels.Count);
             if (!metrics.Contains(metric.Text))
             {
                 var what = kind == "custom" ? "a custom classification task" : "SuperGLUE " + superglue;

@@ -25,8 +25,34 @@ public sealed partial class SpecValidator
     {
         var validator = new SpecValidator(path);
         var spec = validator.Run(text);
-        var diagnostics = validator._diagnostics.ToEquatableArray();
+        var diagnostics = validator._diagnostics.Select(d => d with { Span = ClampToText(d.Span, text) }).ToEquatableArray();
         return new SpecValidationResult(path, diagnostics.IsEmpty ? spec : null, diagnostics);
+    }
+
+    // End-of-file marks can sit one line past the text; keep every location inside the file.
+    private static SourceSpan ClampToText(SourceSpan span, string text)
+    {
+        if (span.Start + span.Length <= text.Length && span.EndLine <= CountLines(text)) return span;
+        var start = Math.Min(span.Start, text.Length);
+        var (line, column) = LineColumn(text, start);
+        return new SourceSpan(start, 0, line, column, line, column);
+    }
+
+    private static int CountLines(string text) => text.Count(c => c == '\n');
+
+    private static (int Line, int Column) LineColumn(string text, int offset)
+    {
+        var line = 0;
+        var lineStart = 0;
+        for (var i = 0; i < offset; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return (line, offset - lineStart);
     }
 
     private void Report(string id, SourceSpan span, params string[] args)
@@ -145,7 +171,7 @@ public sealed partial class SpecValidator
         if (option is null)
         {
             var allowed = SpecSchema.ChildNames(parent).Where(n => !(task is { IsMain: false } && IsMainTaskOnly(parent, n))).ToList();
-            var where = parent.Length == 0 ? "the top level" : parent;
+            var where = parent.Length == 0 ? "at the top level" : "under '" + parent + "'";
             Report(DiagnosticDescriptors.UnknownKey.Id, entry.Key.Span, entry.Key.Value, where, Suggestions.DidYouMean(entry.Key.Value, allowed), Suggestions.List(allowed));
             return;
         }

@@ -1,18 +1,216 @@
+using System.Globalization;
+using System.Text.Json;
+using DP.Runtime.Backbones;
+using DP.Runtime.Data;
+using DP.Runtime.Data.Loading;
+using DP.Runtime.Models;
+using DP.Runtime.Prompts.Composition;
+using DP.Runtime.Reporting;
+using DP.Runtime.Tokenization;
+using DP.Runtime.Training;
+using DP.Runtime.Training.Checkpoints;
+using DP.Runtime.Training.Devices;
+using DP.Runtime.Training.Evaluation;
+using DP.Runtime.Training.Progress;
+using DP.Runtime.Weights.HuggingFace;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
 namespace DP.Runtime.Experiments;
 
 /// <summary>
 /// The command line of a generated experiment program: <c>[train|eval|predict] [--set key=value]...
-/// [--max-steps N] [--output DIR] [--resume [checkpoint|auto]] [--data DIR]</c>.
+/// [--max-steps N] [--output DIR] [--resume [checkpoint|auto]] [--data DIR]</c>. It composes backbone, tokenizer,
+/// data, prompt model and trainer from the options and prints a results table.
+/// Exit codes: 0 done, 1 failed (bad data, checkpoint, configuration), 2 bad command line, 130 interrupted.
 /// </summary>
 public static class ExperimentCli
 {
+    public const int Ok = 0, Failed = 1, Usage = 2, Interrupted = 130;
+
     /// <summary>Runs the experiment described by <paramref name="defaults"/> as <paramref name="args"/> ask; returns the exit code.</summary>
     public static int Run(ExperimentOptions defaults, string[] args, SpecOverride applyOverride)
     {
         ArgumentNullException.ThrowIfNull(defaults);
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(applyOverride);
-        Console.Error.WriteLine("ExperimentCli: the experiment runner is not implemented yet.");
-        return 2;
+        CliArguments cli;
+        try
+        {
+            cli = CliArguments.Parse(args);
+            if (cli.Help)
+            {
+                Console.WriteLine(CliArguments.Usage);
+                return Ok;
+            }
+            cli.ApplyTo(defaults, applyOverride);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(CliArguments.Usage);
+            return Usage;
+        }
+
+        try
+        {
+            return cli.Verb switch
+            {
+                CliVerb.Train => Train(defaults, cli),
+                CliVerb.Eval => Evaluate(defaults, cli, predict: false),
+                CliVerb.Predict => Evaluate(defaults, cli, predict: true),
+                _ => Usage,
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException
+                                      or CheckpointException or NonFiniteLossException or UnauthorizedAccessException
+                                      or DataFormatException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Failed;
+        }
+    }
+
+    private static int Train(ExperimentOptions options, CliArguments cli)
+    {
+        using var experiment = Experiment.Compose(options);
+        var run = RunFolder.For(options);
+        Console.WriteLine($"{options.Name}: {experiment.Model.GetType().Name} ({options.Method.Kind}) on {experiment.Data.Info.Name}, " +
+                          $"{experiment.Data.Info.TrainExamples} training examples, device {experiment.Device.type}; run folder {run.Root}");
+        using var signals = new InterruptSignals(message => Console.Error.WriteLine(message));
+        var result = ConsoleProgress.Run(observer =>
+            new Trainer(experiment.Model, experiment.Data.Train, experiment.Data.Validation, options, run, observer)
+                .Train(cli.Resume, signals.Token));
+        if (!result.Interrupted && experiment.Data.Test is { } test && options.Output.SavePredictions)
+        {
+            var predictions = Evaluator.Evaluate(experiment.Model, test, experiment.Device);
+            run.WritePredictions(predictions, test);
+            Console.WriteLine($"Test predictions: {run.PredictionsPath(predictions.SetName)}");
+        }
+        PrintResults(result.Experiment, result.Validation, new (string, string)[]
+        {
+            ("steps", result.Steps.ToString(CultureInfo.InvariantCulture)),
+            ("best " + result.BestMetric, result.BestValue is double b ? $"{b:0.####} (step {result.BestStep})" : "-"),
+            ("stopped", result.Interrupted ? "interrupted (resume with --resume auto)" : result.StoppedEarly ? "early stopping" : "max steps"),
+            ("time", TimeSpan.FromSeconds(result.Seconds).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)),
+            ("run folder", run.Root),
+        });
+        return result.Interrupted ? Interrupted : Ok;
+    }
+
+    private static int Evaluate(ExperimentOptions options, CliArguments cli, bool predict)
+    {
+        using var experiment = Experiment.Compose(options);
+        var run = RunFolder.For(options);
+        string source = LoadWeights(experiment.Model, run, cli.Resume);
+        IEvaluationSet set = predict ? experiment.Data.Test ?? experiment.Data.Validation : experiment.Data.Validation;
+        var result = Evaluator.Evaluate(experiment.Model, set, experiment.Device, collectChoices: !predict);
+        run.WritePredictions(result, set);
+        var rows = new List<(string, string)> { ("weights", source), ("predictions", run.PredictionsPath(result.SetName)) };
+        if (!predict)
+        {
+            var path = Path.Combine(run.Root, $"eval-{RunFolder.SafeName(set.Name)}.json");
+            File.WriteAllText(path, JsonSerializer.Serialize(new { set = set.Name, weights = source, metrics = result.Metrics }, ReportJson.Indented));
+            rows.Add(("results", path));
+        }
+        // Unlabelled test sets give meaningless metrics; show them only when gold labels exist.
+        bool labelled = result.Predictions.Any(p => p.Gold >= 0);
+        PrintResults($"{options.Name} · {set.Name}", labelled ? result.Metrics : null, rows);
+        return Ok;
+    }
+
+    /// <summary>Loads the weights to evaluate: a checkpoint given by --resume, else the run's best model, else its newest checkpoint.</summary>
+    private static string LoadWeights(ITrainableModel model, RunFolder run, string? resume)
+    {
+        if (resume is not null && resume != "auto")
+        {
+            var folder = File.Exists(Path.Combine(resume, CheckpointStore.StateFile)) ? resume
+                : new CheckpointStore(Path.Combine(resume, "checkpoints")).Latest() ?? new CheckpointStore(resume).Latest()
+                  ?? throw new CheckpointException($"--resume: '{resume}' is not a checkpoint folder and holds no checkpoints.");
+            CheckpointStore.LoadWeights(folder, model);
+            return folder;
+        }
+        if (resume is null && File.Exists(run.BestTrainablePath))
+        {
+            model.LoadTrainable(run.BestTrainablePath);
+            if (File.Exists(run.BestStatePath))
+            {
+                var best = JsonSerializer.Deserialize<Trainer.BestState>(File.ReadAllText(run.BestStatePath), ReportJson.Indented);
+                foreach (var (k, v) in best?.ExtraState ?? []) model.ExtraState[k] = v;
+            }
+            return run.BestTrainablePath;
+        }
+        var latest = new CheckpointStore(run.CheckpointsDir).Latest()
+            ?? throw new CheckpointException($"No trained weights in {run.Root}: run 'train' first (or pass --resume CHECKPOINT).");
+        CheckpointStore.LoadWeights(latest, model);
+        return latest;
+    }
+
+    private static void PrintResults(string title, IReadOnlyDictionary<string, double>? metrics, IEnumerable<(string Key, string Value)> rows)
+    {
+        var table = new Table().Title(Markup.Escape(title)).AddColumn("").AddColumn("");
+        table.HideHeaders();
+        if (metrics is not null)
+            foreach (var (k, v) in metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                table.AddRow(Markup.Escape(k), v.ToString("0.####", CultureInfo.InvariantCulture));
+        foreach (var (k, v) in rows) table.AddRow(Markup.Escape(k), Markup.Escape(v));
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>The composed parts of an experiment: backbone, tokenizer, data and model on one device.</summary>
+    internal sealed class Experiment(Device device, ITextTokenizer tokenizer, TaskData data, PromptModel model) : IDisposable
+    {
+        public Device Device { get; } = device;
+        public ITextTokenizer Tokenizer { get; } = tokenizer;
+        public TaskData Data { get; } = data;
+        public PromptModel Model { get; } = model;
+
+        public static Experiment Compose(ExperimentOptions options)
+        {
+            var t = options.Training;
+            if (t.Threads > 0) set_num_threads(t.Threads);
+            var device = DeviceResolver.Resolve(t.Device);
+            Training.Determinism.Seed(t.Seed);
+            var (backbone, tokenizer) = LoadBackbone(options.Backbone, device);
+            var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed);
+            var info = data.Info;
+            var head = new TaskHeadInfo(info.NumClasses,
+                info.LabelWordIds.Count > 0 && info.LabelWordIds.All(ids => ids.Length > 0) ? info.LabelWordIds.Select(ids => ids[0]).ToList() : null,
+                info.IsMultipleChoice);
+            IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;
+            var model = PromptModelFactory.Create(options.Method, options.Head, backbone, head, tokenizer.Special, t.Seed, initText);
+            return new Experiment(device, tokenizer, data, model);
+        }
+
+        private static (IPromptableBackbone, ITextTokenizer) LoadBackbone(BackboneOptions options, Device device)
+        {
+            IPromptableBackbone backbone;
+            ITextTokenizer tokenizer;
+            if (PackagedModels.Names.Contains(options.Source, StringComparer.OrdinalIgnoreCase))
+            {
+                var packaged = PackagedModels.Load(options.Source, device);
+                (backbone, tokenizer) = (packaged.Backbone, packaged.Tokenizer);
+            }
+            else if (Directory.Exists(options.Source))
+            {
+                backbone = HuggingFaceFolder.LoadBackbone(options.Source);
+                tokenizer = HuggingFaceFolder.LoadTokenizer(options.Source);
+                backbone.Module.to(device);
+            }
+            else
+            {
+                throw new ArgumentException(
+                    $"backbone.source: '{options.Source}' is neither a packaged model ({string.Join(", ", PackagedModels.Names)}) nor an existing Hugging Face model folder.");
+            }
+            if (options.DType == BackboneDType.BFloat16) backbone.SetComputeDType(ScalarType.BFloat16);
+            return (backbone, tokenizer);
+        }
+
+        public void Dispose()
+        {
+            Model.Dispose();
+            foreach (var b in new object?[] { Data.Train, Data.Validation, Data.Test }.OfType<IDisposable>()) b.Dispose();
+        }
     }
 }

@@ -17,8 +17,8 @@ namespace DP.Runtime.Tokenization;
 /// with it;</item>
 /// <item>special tokens written in the text (&lt;/s&gt;, &lt;pad&gt;, &lt;unk&gt;, sentinels) become their ids; the text
 /// between them is encoded piece by piece, each piece with SentencePiece's leading-space marker (legacy);</item>
-/// <item>truncation is longest-first: tokens are dropped from the end of the longer text (the second on a tie)
-/// until the ids, special tokens included, fit.</item>
+/// <item>truncation is Hugging Face's longest-first (<see cref="PairTruncation"/>): tokens are dropped from the end
+/// of the longer text until the ids, special tokens included, fit.</item>
 /// </list>
 /// </summary>
 public sealed class SentencePieceT5Tokenizer : ITextTokenizer
@@ -92,18 +92,23 @@ public sealed class SentencePieceT5Tokenizer : ITextTokenizer
 
     public EncodedText Encode(string text, string? pair = null, int maxLength = 512)
     {
-        var first = EncodeWords(text).ToList();
-        var second = pair is null ? null : EncodeWords(pair).ToList();
+        int[] first = EncodeWords(text);
+        int[]? second = pair is null ? null : EncodeWords(pair);
         int specials = second is null ? 1 : 2;
         int budget = maxLength - specials;
         if (budget < 0)
             throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, $"maxLength must leave room for {specials} </s> token(s).");
-        while (first.Count + (second?.Count ?? 0) > budget)
+        if (second is null)
         {
-            if (second is null || first.Count > second.Count) first.RemoveAt(first.Count - 1);
-            else second.RemoveAt(second.Count - 1);
+            first = first[..Math.Min(first.Length, budget)];
         }
-        var ids = new List<int>(first.Count + (second?.Count ?? 0) + specials);
+        else
+        {
+            var (keepFirst, keepSecond) = PairTruncation.LongestFirst(first.Length, second.Length, budget);
+            first = first[..keepFirst];
+            second = second[..keepSecond];
+        }
+        var ids = new List<int>(first.Length + (second?.Length ?? 0) + specials);
         ids.AddRange(first);
         ids.Add(Special.Sep);
         if (second is not null)

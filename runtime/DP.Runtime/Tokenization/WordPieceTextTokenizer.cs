@@ -4,13 +4,19 @@ using Microsoft.ML.Tokenizers;
 namespace DP.Runtime.Tokenization;
 
 /// <summary>
-/// BERT's WordPiece tokenizer over a vocab.txt, through Microsoft.ML.Tokenizers' BertTokenizer (basic tokenization,
-/// optional lower-casing and accent stripping, Chinese characters split, ## continuation pieces). Adds the special
-/// tokens as Hugging Face BERT does: [CLS] a [SEP] for one text, [CLS] a [SEP] b [SEP] with token types 0…0 1…1 for a pair.
+/// BERT's WordPiece tokenizer over a vocab.txt, matching Hugging Face's fast BERT tokenizer: special tokens written in
+/// the text ([MASK], [SEP], …) are kept whole, the rest is normalized (<see cref="WordPieceNormalizer"/>), split into
+/// words and punctuation (<see cref="WordPiecePreTokenizer"/>) and each word into ## pieces by Microsoft.ML.Tokenizers'
+/// WordPieceTokenizer (greedy longest match, [UNK] for words it cannot cover or longer than 100 characters).
+/// Special tokens are placed as HF BERT does: [CLS] a [SEP] for one text, [CLS] a [SEP] b [SEP] with token types
+/// 0…0 1…1 for a pair.
 /// </summary>
 public sealed class WordPieceTextTokenizer : ITextTokenizer
 {
-    private readonly BertTokenizer _bert;
+    private static readonly string[] SpecialTokenTexts = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+
+    private readonly WordPieceTokenizer _wordPiece;
+    private readonly (string Text, int Id)[] _specials;
 
     public SpecialTokens Special { get; }
     public int VocabSize { get; }
@@ -18,13 +24,14 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
     /// <summary>Whether text is lower-cased and stripped of accents first (true for uncased models such as MiniLM).</summary>
     public bool LowerCase { get; }
 
-    private WordPieceTextTokenizer(BertTokenizer bert, int vocabSize, bool lowerCase)
+    private WordPieceTextTokenizer(WordPieceTokenizer wordPiece, IReadOnlyDictionary<string, int> specials, int vocabSize, bool lowerCase)
     {
-        _bert = bert;
+        _wordPiece = wordPiece;
+        _specials = specials.Select(kv => (kv.Key, kv.Value)).ToArray();
         VocabSize = vocabSize;
         LowerCase = lowerCase;
-        Special = new SpecialTokens(Pad: bert.PaddingTokenId, Cls: bert.ClassificationTokenId, Sep: bert.SeparatorTokenId,
-            Unk: bert.UnknownTokenId, Mask: bert.MaskingTokenId);
+        Special = new SpecialTokens(Pad: specials["[PAD]"], Cls: specials["[CLS]"], Sep: specials["[SEP]"],
+            Unk: specials["[UNK]"], Mask: specials["[MASK]"]);
     }
 
     /// <param name="lowerCase">true for uncased vocabularies (lower-cases and strips accents, like HF do_lower_case).</param>
@@ -42,25 +49,52 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
         vocab.CopyTo(buffer);
         var lines = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).Split('\n');
         int size = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
-        foreach (var (token, line) in new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]" }.Select(t => (t, Array.FindIndex(lines, l => l.TrimEnd('\r') == t))))
+        var specials = new Dictionary<string, int>();
+        foreach (var token in SpecialTokenTexts)
+        {
+            int line = Array.FindIndex(lines, l => l.TrimEnd('\r') == token);
             if (line < 0) throw new InvalidDataException($"{source}: the WordPiece vocabulary has no '{token}' line.");
+            specials[token] = line;
+        }
 
         buffer.Position = 0;
-        var options = new BertOptions
+        var wordPiece = WordPieceTokenizer.Create(buffer, new WordPieceOptions
         {
-            LowerCaseBeforeTokenization = lowerCase,
-            RemoveNonSpacingMarks = lowerCase, // HF: strip_accents follows do_lower_case unless set
-            ApplyBasicTokenization = true,
-            IndividuallyTokenizeCjk = true,
-            SplitOnSpecialTokens = true,
-        };
-        return new WordPieceTextTokenizer(BertTokenizer.Create(buffer, options), size, lowerCase);
+            Normalizer = new WordPieceNormalizer(lowerCase),
+            PreTokenizer = new WordPiecePreTokenizer(),
+            UnknownToken = "[UNK]",
+        });
+        return new WordPieceTextTokenizer(wordPiece, specials, size, lowerCase);
     }
 
     public int[] EncodeWords(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return _bert.EncodeToIds(text, addSpecialTokens: false).ToArray();
+        var ids = new List<int>();
+        int at = 0;
+        while (at < text.Length)
+        {
+            var (index, special) = NextSpecial(text, at);
+            int end = index < 0 ? text.Length : index;
+            if (end > at) ids.AddRange(_wordPiece.EncodeToIds(text[at..end]));
+            if (index < 0) break;
+            ids.Add(special.Id);
+            at = index + special.Text.Length;
+        }
+        return ids.ToArray();
+    }
+
+    /// <summary>The leftmost special token written in the text from <paramref name="from"/> on (matched before normalization, as HF does).</summary>
+    private (int Index, (string Text, int Id) Special) NextSpecial(string text, int from)
+    {
+        int best = -1;
+        (string Text, int Id) found = default;
+        foreach (var s in _specials)
+        {
+            int i = text.IndexOf(s.Text, from, StringComparison.Ordinal);
+            if (i >= 0 && (best < 0 || i < best)) (best, found) = (i, s);
+        }
+        return (best, found);
     }
 
     public EncodedText Encode(string text, string? pair = null, int maxLength = 512)
@@ -86,6 +120,6 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
         return new EncodedText(ids.ToArray(), types);
     }
 
-    /// <summary>Text of the ids, WordPiece pieces joined; special tokens are kept (as HF's decode does by default).</summary>
-    public string Decode(IEnumerable<int> ids) => _bert.Decode(ids, skipSpecialTokens: false) ?? "";
+    /// <summary>Text of the ids, ## pieces joined to their word; special tokens are kept (as HF's decode does by default).</summary>
+    public string Decode(IEnumerable<int> ids) => _wordPiece.Decode(ids, skipSpecialTokens: false) ?? "";
 }

@@ -163,7 +163,7 @@ public sealed class Trainer
             foreach (var (k, v) in model.ExtraState) values[k] = v;
             Log(new MetricsRecord(state.Step, "train", values), metrics, tensorBoard);
             observer.OnStep(new StepReport(state.Step, t.MaxSteps, state.Epoch, used > 0 ? lossSum / used : double.NaN,
-                t.LearningRate * factor, model.ExtraState.TryGetValue("temperature", out var temp) ? temp : null, examples));
+                t.LearningRate * factor, Temperature(), examples));
 
             if (validation is not null && t.EvalEvery > 0 && state.Step % t.EvalEvery == 0)
             {
@@ -290,6 +290,14 @@ public sealed class Trainer
             if (latest is not null) return latest;
         }
         throw new CheckpointException($"--resume: '{path}' is not a checkpoint folder (no {CheckpointStore.StateFile}) and holds no checkpoints.");
+    }
+
+    // The Gumbel temperature, whatever the model calls it (e.g. "gumbel_temperature").
+    private double? Temperature()
+    {
+        foreach (var (k, v) in model.ExtraState)
+            if (k.Contains("temperature", StringComparison.OrdinalIgnoreCase)) return v;
+        return null;
     }
 
     private void MoveModel(Device device)

@@ -4,7 +4,7 @@ namespace DP.Runtime.Weights;
 /// A checkpoint does not fit a model: a parameter has no tensor, a tensor has the wrong shape or type, or the
 /// file is unreadable. <see cref="TensorName"/> names the tensor (or parameter) at fault, <see cref="ModelSource"/> the file.
 /// </summary>
-public sealed class WeightLoadException : Exception
+public class WeightLoadException : Exception
 {
     public string ModelSource { get; }
     public string? TensorName { get; }

@@ -42,7 +42,7 @@ public class BucketingTests
         var data = TaskDataLoader.Load(options, new TestTokenizer(), 4, 4, seed: 11);
         var other = TaskDataLoader.Load(options, new TestTokenizer(), 4, 4, seed: 11);
 
-        List<long[]> Keys(ITrainBatchSourceLike s, int epoch) => s(epoch).Select(b => { using (b) return b.ExampleKeys; }).ToList();
+        List<long[]> Keys(ITrainBatchSourceLike s, int epoch) => s(epoch).Select(b => b.ExampleKeys).ToList();
         var e0 = Keys(data.Train.EpochBatches, 0);
         Assert.Equal(e0, Keys(other.Train.EpochBatches, 0));     // same (seed, epoch), fresh loader
         Assert.Equal(e0, Keys(data.Train.EpochBatches, 0));      // asking again

@@ -98,3 +98,17 @@ public class CustomDataTests
         Assert.Equal(data.Info.LabelNames, data.Info.LabelWords);
     }
 }
+
+public class CsvMalformedTests
+{
+    [Fact]
+    public void Bad_quoting_is_reported_with_file_and_line()
+    {
+        using var dir = new TempDir();
+        var path = dir.Write("bad.csv", "review,product,sentiment", "fine,kettle,pos", "\"broken \"quote\" here,lamp,neg", "ok,fan,pos");
+        var e = Record.Exception(() => CustomDataReader.Read(path, DataFormat.Csv, ["review", "product"], "sentiment"));
+        var error = Assert.IsType<DataFormatException>(e);
+        Assert.Equal(path, error.File);
+        Assert.Equal(3, error.Line);
+    }
+}

@@ -36,8 +36,8 @@ public class EvaluationScoringTests
         dir.Write("val.jsonl", line);
         var data = TaskDataLoader.Load(new TaskOptions { SuperGlue = SuperGlueTask.ReCoRD, DataDir = dir.Path }, new TestTokenizer(), 2, 2, 1);
         Assert.Equal(4, data.Info.MaxChoices);
-        using (var batch = data.Validation.Batches[0])
         {
+            var batch = data.Validation.Batches[0];
             Assert.Equal([4, 4], batch.ChoiceCounts!);
             Assert.Equal(8, batch.InputIds.shape[0]);
         }

@@ -49,7 +49,7 @@ public class MultitaskTests
             Assert.Equal(150, batches.Count);
             foreach (var b in batches)
             {
-                using var batch = b;
+                var batch = b;
                 var tasks = batch.ExampleKeys.Select(EncodedExample.TaskIdOf).Distinct().ToList();
                 var task = Assert.Single(tasks); // one task per batch
                 var labels = batch.Labels.data<long>().ToArray();
@@ -63,7 +63,7 @@ public class MultitaskTests
 
         var again = TaskDataLoader.Load(options, new TestTokenizer(), 2, 4, seed: 5);
         Assert.Equal(
-            data.Train.EpochBatches(2).Select(b => { using (b) return b.ExampleKeys; }),
-            again.Train.EpochBatches(2).Select(b => { using (b) return b.ExampleKeys; }));
+            data.Train.EpochBatches(2).Select(b => b.ExampleKeys),
+            again.Train.EpochBatches(2).Select(b => b.ExampleKeys));
     }
 }

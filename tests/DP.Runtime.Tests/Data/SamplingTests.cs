@@ -55,12 +55,12 @@ public class SamplingTests
         var options = new TaskOptions { DataDir = dir.Path, FewShot = new FewShotOptions { PerLabel = 4, Seed = 9 } };
         var data = TaskDataLoader.Load(options, new TestTokenizer(), 3, 5, 1);
         Assert.Equal(8, data.Info.TrainExamples);
-        var keys = data.Train.EpochBatches(0).SelectMany(b => { using (b) return b.ExampleKeys; }).ToList();
+        var keys = data.Train.EpochBatches(0).SelectMany(b => b.ExampleKeys).ToList();
         Assert.Equal(4, keys.Count(k => k % 2 == 0));
         Assert.Equal(4, keys.Count(k => k % 2 == 1));
         var again = TaskDataLoader.Load(options, new TestTokenizer(), 3, 5, 1);
-        Assert.Equal(keys.Order(), again.Train.EpochBatches(0).SelectMany(b => { using (b) return b.ExampleKeys; }).Order());
-        Assert.Equal(12, data.Validation.Batches.Sum(b => { using (b) return b.Size; }));
+        Assert.Equal(keys.Order(), again.Train.EpochBatches(0).SelectMany(b => b.ExampleKeys).Order());
+        Assert.Equal(12, data.Validation.Batches.Sum(b => b.Size));
     }
 }
 
@@ -91,7 +91,7 @@ public class MultiRcFewShotTests
         var options = new TaskOptions { SuperGlue = SuperGlueTask.MultiRC, DataDir = dir.Path, FewShot = new FewShotOptions { Total = 4, Seed = 2 } };
         var data = TaskDataLoader.Load(options, new TestTokenizer(), 5, 5, 1);
         Assert.Equal(12, data.Info.TrainExamples); // 4 questions x 3 answers
-        var keys = data.Train.EpochBatches(0).SelectMany(b => { using (b) return b.ExampleKeys; }).Order().ToList();
+        var keys = data.Train.EpochBatches(0).SelectMany(b => b.ExampleKeys).Order().ToList();
         // Answers of one question are consecutive file indices 3q..3q+2: every picked question is complete.
         Assert.All(keys.GroupBy(k => k / 3), g => Assert.Equal(3, g.Count()));
 

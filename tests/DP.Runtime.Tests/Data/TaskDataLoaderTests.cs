@@ -32,7 +32,7 @@ public class TaskDataLoaderTests
         var all = new List<long>();
         foreach (var b in batches)
         {
-            using var batch = b;
+            var batch = b;
             Assert.Equal(torch.ScalarType.Int64, batch.InputIds.dtype);
             Assert.Equal(batch.InputIds.shape, batch.AttentionMask.shape);
             Assert.Equal(batch.InputIds.shape, batch.TokenTypeIds!.shape);
@@ -70,7 +70,7 @@ public class TaskDataLoaderTests
         var data = TaskDataLoader.Load(options, new TestTokenizer(), 8, 8, 1);
         Assert.Equal(["not_entailment", "entailment"], data.Info.LabelNames);
         Assert.Equal(["false", "true"], data.Info.LabelWords);
-        using var batch = data.Train.EpochBatches(0)[0];
+        var batch = data.Train.EpochBatches(0)[0];
         var labels = batch.Labels.data<long>().ToArray();
         for (var i = 0; i < batch.Size; i++)
             Assert.Equal(1 - EncodedExample.IndexOf(batch.ExampleKeys[i]) % 2, labels[i]);
@@ -102,7 +102,7 @@ public class TaskDataLoaderTests
             var rows = new Dictionary<long, long[]>();
             foreach (var b in data.Train.EpochBatches(epoch))
             {
-                using var batch = b;
+                var batch = b;
                 var width = (int)batch.InputIds.shape[1];
                 var ids = batch.InputIds.data<long>().ToArray();
                 var mask = batch.AttentionMask.data<long>().ToArray();
@@ -129,7 +129,7 @@ public class TaskDataLoaderTests
         Assert.True(data.Info.IsMultipleChoice);
         Assert.Equal(2, data.Info.MaxChoices);
         Assert.Equal(0, data.Info.NumClasses);
-        using var batch = data.Validation.Batches[0];
+        var batch = data.Validation.Batches[0];
         Assert.Equal([2, 2, 2, 2], batch.ChoiceCounts!);
         Assert.Equal(8, batch.InputIds.shape[0]);
         Assert.Equal(4, batch.Labels.shape[0]);
@@ -182,8 +182,42 @@ public class TaskDataLoaderTests
         options.TestFile = "test.jsonl";
         var data = TaskDataLoader.Load(options, new TestTokenizer(), 4, 4, 1);
         Assert.NotNull(data.Test);
-        using var batch = data.Test!.Batches[0];
+        var batch = data.Test!.Batches[0];
         Assert.All(batch.Labels.data<long>().ToArray(), l => Assert.Equal(-1, l));
         Assert.Empty(data.Test.Score(new Dictionary<long, int> { [0] = 1 }));
+    }
+}
+
+public class TaskInfoTests
+{
+    [Fact]
+    public void Single_token_label_words_or_a_clear_error()
+    {
+        var info = new TaskInfo(0, "rte", false, ["entailment", "not_entailment"], ["yes", "not really"],
+            [[17], [21, 22]], "accuracy", ["accuracy"], 10, 0);
+        var e = Assert.Throws<ArgumentException>(() => info.SingleTokenLabelWordIds());
+        Assert.Contains("'not really'", e.Message);
+        Assert.Equal([17, 30], (info with { LabelWordIds = [[17], [30]] }).SingleTokenLabelWordIds());
+    }
+}
+
+public class TruncationTests
+{
+    [Fact]
+    public void An_over_long_premise_is_cut_so_the_hypothesis_survives()
+    {
+        using var dir = new TempDir();
+        var longPremise = DataFixtures.Sentence(200, 1);
+        var line = System.Text.Json.JsonSerializer.Serialize(new { premise = longPremise, hypothesis = "zebra quartz.", label = "entailment", idx = 0 });
+        dir.Write("train.jsonl", line, DataFixtures.RteLines(1)[0]);
+        dir.Write("val.jsonl", line);
+        var tokenizer = new TestTokenizer();
+        var data = TaskDataLoader.Load(new TaskOptions { DataDir = dir.Path, MaxLength = 40 }, tokenizer, 2, 2, 1);
+        var row = ((DP.Runtime.Data.Batching.BatchList)data.Validation.Batches).Plan[0][0].Ids[0];
+        Assert.InRange(row.Length, 30, 40);
+        // The template's end "sentence2: zebra quartz." and [SEP] are intact.
+        var tail = tokenizer.EncodeWords("sentence2: zebra quartz.").Append(tokenizer.Special.Sep).ToArray();
+        Assert.Equal(tail, row[^tail.Length..]);
+        Assert.Equal(tokenizer.EncodeWords("sentence1:"), row[1..3]);
     }
 }

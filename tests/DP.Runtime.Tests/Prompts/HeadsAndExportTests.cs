@@ -18,7 +18,8 @@ public class HeadsAndExportTests
         using var model = PromptModelFactory.Create(method, new HeadOptions(), PromptTestKit.Backbone(),
             new TaskHeadInfo(0, MultipleChoice: true), PromptTestKit.Special, 3);
         var candidates = PromptTestKit.TokenPresenceBatch(5, seed: 9);
-        var batch = candidates with { Labels = torch.tensor(new long[] { 1, 0 }), ChoiceCounts = [2, 3] };
+        // Keyed per example (2 keys for 5 candidate rows): the instance cache keys each candidate row on its own.
+        var batch = candidates with { Labels = torch.tensor(new long[] { 1, 0 }), ExampleKeys = [10, 11], ChoiceCounts = [2, 3] };
         model.Module.eval();
         var scores = model.Scores(batch);
         Assert.Equal(new long[] { 2, 3 }, scores.shape);
@@ -28,6 +29,7 @@ public class HeadsAndExportTests
         Assert.True(PromptTestKit.Same(scores[1], rows[2..]));
         model.Module.train();
         Assert.True(float.IsFinite(model.Loss(batch).item<float>()));
+        Assert.Equal(5, model.Instances!.Count);
     }
 
     [Fact]
@@ -87,5 +89,31 @@ public class HeadsAndExportTests
         var pb = b.ParameterGroups.SelectMany(g => g.Parameters).ToList();
         Assert.Equal(pa.Count, pb.Count);
         for (int i = 0; i < pa.Count; i++) Assert.True(PromptTestKit.Same(pa[i].detach(), pb[i].detach()));
+    }
+}
+
+public class DeepPromptTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DeepPromptsArePerLayerKeyValuePrefixes(bool reparameterize)
+    {
+        var method = new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 3, Reparameterize = reparameterize, ReparameterizeHidden = 8 };
+        using var model = PromptTestKit.Model(method);
+        var batch = PromptTestKit.TokenPresenceBatch(5, seed: 1);
+        var input = model.BuildInput(batch);
+        var deep = input.DeepPrompt!;
+        Assert.Equal(2, deep.Keys.Count);
+        Assert.All(deep.Keys.Concat(deep.Values), t => Assert.Equal(new long[] { 5, 4, 3, 4 }, t.shape)); // [B, heads, n, headDim]
+        Assert.Equal(new long[] { 5, 3 }, deep.Mask.shape);
+        Assert.False(PromptTestKit.Same(deep.Keys[0], deep.Values[0]));
+        Assert.True(PromptTestKit.Same(input.InputsEmbeds, model.Backbone.EmbedTokens(batch.InputIds))); // the input itself is unprompted
+        // The prefixes change what the backbone computes.
+        var prompted = model.Backbone.Forward(input).LastHiddenState;
+        var plain = model.Backbone.Forward(input with { DeepPrompt = null }).LastHiddenState;
+        Assert.False(prompted.allclose(plain, rtol: 1e-4, atol: 1e-4));
+        var groups = model.ParameterGroups.ToDictionary(g => g.Name);
+        Assert.Equal(reparameterize ? 5 : 1, groups["prompt"].Parameters.Count); // embedding + two Linear layers, or one table
     }
 }

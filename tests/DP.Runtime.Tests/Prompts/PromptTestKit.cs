@@ -19,12 +19,28 @@ internal static class PromptTestKit
         VocabSize = 40, HiddenSize = 16, NumHiddenLayers = 2, NumAttentionHeads = 4, IntermediateSize = 32, MaxPositionEmbeddings = 64,
     };
 
+    /// <summary>
+    /// A tiny BERT whose weights come from its own generator: xunit runs test classes in parallel, so the global RNG
+    /// (torch.manual_seed) could be drawn from by another test between seeding and construction.
+    /// </summary>
     public static BertModel Backbone(int seed = 7)
     {
-        torch.manual_seed(seed);
         var model = new BertModel(Tiny);
+        Reinitialise(model, seed);
         model.eval();
         return model;
+    }
+
+    /// <summary>Deterministic weights for any module: LayerNorm 1/0, other matrices N(0, 0.2²), biases N(0, 0.02²).</summary>
+    public static void Reinitialise(nn.Module module, int seed)
+    {
+        using var gen = new Generator((ulong)seed);
+        using var _ = torch.no_grad();
+        foreach (var (name, p) in module.named_parameters())
+        {
+            if (name.Contains("LayerNorm")) p.fill_(name.EndsWith("weight") ? 1.0f : 0.0f);
+            else p.copy_(torch.randn(p.shape, generator: gen) * (p.dim() > 1 ? 0.2f : 0.02f));
+        }
     }
 
     /// <summary>[CLS] body [SEP] rows padded to the longest; token types 0 for the first half of the body, 1 after.</summary>
@@ -53,8 +69,11 @@ internal static class PromptTestKit
             choiceCounts);
     }
 
-    /// <summary>A learnable task: label 1 when token 5 occurs in the body, else 0. Bodies of varying length.</summary>
-    public static ModelBatch TokenPresenceBatch(int rows, int seed, long keyOffset = 0)
+    /// <summary>
+    /// A learnable task: label 1 when token 5 occurs in the body, else 0; of every <paramref name="positiveEvery"/> rows all
+    /// but the last are positive (2 = balanced). Bodies of varying length.
+    /// </summary>
+    public static ModelBatch TokenPresenceBatch(int rows, int seed, long keyOffset = 0, int positiveEvery = 2)
     {
         var rng = new Random(seed);
         var bodies = new List<int[]>();
@@ -63,8 +82,9 @@ internal static class PromptTestKit
         {
             int len = rng.Next(3, 9);
             var body = Enumerable.Range(0, len).Select(_ => rng.Next(6, Tiny.VocabSize)).ToArray();
-            if (r % 2 == 0) body[rng.Next(len)] = 5;
-            labels[r] = r % 2 == 0 ? 1 : 0;
+            bool positive = r % positiveEvery != positiveEvery - 1; // all rows but the last of each cycle
+            if (positive) body[rng.Next(len)] = 5;
+            labels[r] = positive ? 1 : 0;
             bodies.Add(body);
         }
         return Batch(bodies, labels, Enumerable.Range(0, rows).Select(i => keyOffset + i).ToArray());

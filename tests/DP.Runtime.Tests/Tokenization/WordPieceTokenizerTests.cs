@@ -4,7 +4,10 @@ using Xunit;
 
 namespace DP.Runtime.Tests.Tokenization;
 
-/// <summary>The packaged MiniLM vocabulary; expected ids were looked up by hand in its vocab.txt.</summary>
+/// <summary>
+/// The packaged MiniLM vocabulary. Expected ids were looked up by hand in its vocab.txt and agree with Hugging Face's
+/// tokenizers (BertNormalizer + BertPreTokenizer + WordPiece over the same vocab.txt).
+/// </summary>
 public class WordPieceTokenizerTests
 {
     private static readonly Lazy<ITextTokenizer> MiniLm = new(() => PackagedModels.LoadTokenizer("minilm-l6"));
@@ -25,6 +28,14 @@ public class WordPieceTokenizerTests
     [InlineData("Embeddings", new[] { 7861, 8270, 4667, 2015 })]    // em ##bed ##ding ##s
     [InlineData("Café NAÏVE", new[] { 7668, 15743 })]               // lower-cased, accents stripped
     [InlineData("Don't know?", new[] { 2123, 1005, 1056, 2113, 1029 })] // punctuation split
+    // ASCII symbols are punctuation to BERT; Microsoft.ML.Tokenizers' BertTokenizer drops them (dotnet/machinelearning#7725).
+    [InlineData("a $5 `b`", new[] { 1037, 1002, 1019, 1036, 1038, 1036 })]
+    [InlineData("x^2+y=z", new[] { 1060, 1034, 1016, 1009, 1061, 1027, 1062 })]
+    [InlineData("20°C ©", new[] { 2322, 7737, 2278, 1075 })]       // 20 ##° ##c ©
+    // Newline and tab separate words; ML's BertTokenizer joins them (dotnet/machinelearning#7724).
+    [InlineData("note\nbook one\tline", new[] { 3602, 2338, 2028, 2240 })]
+    [InlineData("北京", new[] { 1781, 1755 })]                     // CJK ideographs one by one
+    [InlineData("zero\u200bwidth", new[] { 5717, 9148, 11927, 2232 })] // format characters removed
     public void EncodesWordsAsUncasedWordPiece(string text, int[] expected)
     {
         Assert.Equal(expected, Tok.EncodeWords(text));

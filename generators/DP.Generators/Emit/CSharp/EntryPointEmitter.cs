@@ -23,7 +23,15 @@ internal static class EntryPointEmitter
         if (hasNamespace) w.Open("namespace " + rootNamespace);
         w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"DP.Generators\", \"" + GeneratorInfo.Version + "\")]");
         w.Open("internal static class DpProgram");
-        if (specs.Count == 1)
+        if (specs.Count == 0)
+        {
+            // Every spec has errors (reported as DP diagnostics): keep the build's only complaints about the specs.
+            w.Open("public static int Main(string[] args)");
+            w.Line("global::System.Console.Error.WriteLine(\"No valid *.dp.yaml experiment spec: fix the DP errors reported by the build.\");");
+            w.Line("return 1;");
+            w.Close();
+        }
+        else if (specs.Count == 1)
         {
             w.Line("public static int Main(string[] args) => " + prefix + specs[0].TypeName + ".Run(args);");
         }

@@ -3,7 +3,10 @@ using TorchSharp;
 
 namespace DP.Runtime.Data.Batching;
 
-/// <summary>Pads encoded examples into a <see cref="ModelBatch"/> (CPU int64 tensors, padded to the longest row).</summary>
+/// <summary>
+/// Pads encoded examples into a <see cref="ModelBatch"/> (CPU int64 tensors, padded to the longest row). The tensors
+/// are detached from any enclosing dispose scope: the batch's owner (a batch list) decides when they go.
+/// </summary>
 public static class BatchCollator
 {
     public static ModelBatch Collate(IReadOnlyList<EncodedExample> examples, int padId, bool multipleChoice)
@@ -25,10 +28,10 @@ public static class BatchCollator
             }
         long[] shape = [rows.Count, width];
         return new ModelBatch(
-            torch.tensor(ids, shape, torch.int64),
-            torch.tensor(mask, shape, torch.int64),
-            torch.tensor(typeIds, shape, torch.int64),
-            torch.tensor(examples.Select(e => (long)e.Label).ToArray(), torch.int64),
+            torch.tensor(ids, shape, torch.int64).DetachFromDisposeScope(),
+            torch.tensor(mask, shape, torch.int64).DetachFromDisposeScope(),
+            torch.tensor(typeIds, shape, torch.int64).DetachFromDisposeScope(),
+            torch.tensor(examples.Select(e => (long)e.Label).ToArray(), torch.int64).DetachFromDisposeScope(),
             examples.Select(e => e.Key).ToArray(),
             multipleChoice ? examples.Select(e => e.Ids.Length).ToArray() : null);
     }

@@ -4,23 +4,62 @@ using DP.Runtime.Models;
 namespace DP.Runtime.Data.Batching;
 
 /// <summary>
-/// Batches built on access: each read of an item creates fresh tensors, which the reader owns and disposes.
-/// Keeps memory flat for large sets (only the token ids are held, not an epoch of tensors).
+/// Batches built when first read and kept: reading an index again gives the same batch. The list owns its
+/// batches (readers must not dispose them); <see cref="Dispose"/> frees those built so far. Only token ids are
+/// held until a batch is read, so a large set costs no tensor memory up front.
 /// </summary>
-public sealed class BatchList(IReadOnlyList<IReadOnlyList<EncodedExample>> plan, int padId, bool multipleChoice)
-    : IReadOnlyList<ModelBatch>
+public sealed class BatchList : IReadOnlyList<ModelBatch>, IDisposable
 {
-    public int Count => plan.Count;
+    readonly IReadOnlyList<IReadOnlyList<EncodedExample>> _plan;
+    readonly IReadOnlyList<bool> _multipleChoice;
+    readonly int _padId;
+    readonly ModelBatch?[] _built;
+    bool _disposed;
 
-    public ModelBatch this[int index] => BatchCollator.Collate(plan[index], padId, multipleChoice);
+    public BatchList(IReadOnlyList<IReadOnlyList<EncodedExample>> plan, int padId, bool multipleChoice)
+        : this(plan, padId, Enumerable.Repeat(multipleChoice, plan.Count).ToList())
+    {
+    }
+
+    /// <summary>A list whose batches may differ in kind (multitask: one task per batch).</summary>
+    public BatchList(IReadOnlyList<IReadOnlyList<EncodedExample>> plan, int padId, IReadOnlyList<bool> multipleChoice)
+    {
+        if (multipleChoice.Count != plan.Count) throw new ArgumentException("one multiple-choice flag per batch is needed");
+        _plan = plan;
+        _padId = padId;
+        _multipleChoice = multipleChoice;
+        _built = new ModelBatch?[plan.Count];
+    }
+
+    public int Count => _plan.Count;
+
+    public ModelBatch this[int index]
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _built[index] ??= BatchCollator.Collate(_plan[index], _padId, _multipleChoice[index]);
+        }
+    }
 
     /// <summary>The examples of each batch, in order (no tensors).</summary>
-    public IReadOnlyList<IReadOnlyList<EncodedExample>> Plan => plan;
+    public IReadOnlyList<IReadOnlyList<EncodedExample>> Plan => _plan;
 
     public IEnumerator<ModelBatch> GetEnumerator()
     {
-        for (var i = 0; i < plan.Count; i++) yield return this[i];
+        for (var i = 0; i < _plan.Count; i++) yield return this[i];
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        for (var i = 0; i < _built.Length; i++)
+        {
+            _built[i]?.Dispose();
+            _built[i] = null;
+        }
+    }
 }

@@ -35,7 +35,11 @@ public static class CustomDataReader
     static List<TaskExample> ReadCsv(string path, IReadOnlyList<string> fields, string labelField)
     {
         var list = new List<TaskExample>();
-        var options = CsvReaderOptions.Default with { TrackLineNumbers = true, Separator = ',' };
+        // Bad quoting is an error (CsvHelper would otherwise repair it silently).
+        var options = CsvReaderOptions.Default with
+        {
+            TrackLineNumbers = true, Separator = ',', MalformedData = CsvMalformedDataHandling.Throw,
+        };
         using var csv = CsvReader.FromFile(path, options);
         try
         {
@@ -68,7 +72,7 @@ public static class CustomDataReader
         catch (CsvFormatException e)
         {
             var line = e.LineNumber > 0 ? (int)e.LineNumber : (int)e.RecordNumber;
-            throw new DataFormatException(path, line, e.Member ?? "(record)", e.Message);
+            throw new DataFormatException(path, line, e.Member ?? "(record)", $"malformed CSV: {e.Message}");
         }
         return list;
     }

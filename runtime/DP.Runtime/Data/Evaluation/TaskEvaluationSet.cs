@@ -11,7 +11,7 @@ namespace DP.Runtime.Data.Evaluation;
 /// A validation or test set of one task: batches sorted by length (little padding, fixed order) and the task's
 /// metrics over predictions keyed by example key. Unlabeled examples are not scored.
 /// </summary>
-public sealed class TaskEvaluationSet : IEvaluationSet
+public sealed class TaskEvaluationSet : IEvaluationSet, IDisposable
 {
     readonly TaskInfo _info;
     readonly MetricKind _metric;
@@ -31,14 +31,18 @@ public sealed class TaskEvaluationSet : IEvaluationSet
         var plan = LengthBucketing.Sorted(encoded.Select(e => e.Length).ToList(), batchSize)
             .Select(b => (IReadOnlyList<EncodedExample>)b.Select(i => encoded[i]).ToList())
             .ToList();
-        Batches = new BatchList(plan, padId, info.IsMultipleChoice);
+        _batches = new BatchList(plan, padId, info.IsMultipleChoice);
         Keys = encoded.Select(e => e.Key).ToList();
     }
 
     public string Name { get; }
 
-    /// <summary>Built on access; the caller disposes each batch it reads.</summary>
-    public IReadOnlyList<ModelBatch> Batches { get; }
+    readonly BatchList _batches;
+
+    /// <summary>Built when first read and kept for the life of the set (which owns them).</summary>
+    public IReadOnlyList<ModelBatch> Batches => _batches;
+
+    public void Dispose() => _batches.Dispose();
 
     public IReadOnlyList<long> Keys { get; }
 
@@ -57,6 +61,10 @@ public sealed class TaskEvaluationSet : IEvaluationSet
             ? c[index].Text
             : LabelName(index);
 
+    /// <summary>
+    /// The task's metrics over the examples that have a prediction (unlabeled ones are skipped); a key that is not
+    /// an example of this set is an error.
+    /// </summary>
     public IReadOnlyDictionary<string, double> Score(IReadOnlyDictionary<long, int> predictions)
     {
         var scored = new List<(TaskExample Example, int Gold, int Predicted)>();

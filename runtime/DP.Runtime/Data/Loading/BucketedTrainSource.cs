@@ -6,7 +6,7 @@ namespace DP.Runtime.Data.Loading;
 
 /// <summary>
 /// Training batches of one task, bucketed by length; epoch e's batches depend only on (seed, e).
-/// Batches are built on access and owned by the caller.
+/// The source owns the batches; those of the two most recently requested epochs stay valid.
 /// </summary>
 public sealed class BucketedTrainSource : ITrainBatchSource
 {
@@ -14,6 +14,7 @@ public sealed class BucketedTrainSource : ITrainBatchSource
     readonly int[] _lengths;
     readonly int _batchSize, _seed, _padId;
     readonly bool _multipleChoice;
+    readonly EpochRetention _retention = new();
 
     public BucketedTrainSource(IReadOnlyList<EncodedExample> examples, int batchSize, int seed, int padId, bool multipleChoice)
     {
@@ -32,9 +33,9 @@ public sealed class BucketedTrainSource : ITrainBatchSource
     public bool IsMultipleChoice => _multipleChoice;
     public int BatchesPerEpoch => (_examples.Count + _batchSize - 1) / _batchSize;
 
-    public IReadOnlyList<ModelBatch> EpochBatches(int epoch) => Batches(SeedMix.Combine(_seed, epoch));
+    public IReadOnlyList<ModelBatch> EpochBatches(int epoch) => _retention.Issue(Batches(SeedMix.Combine(_seed, epoch)));
 
-    /// <summary>A bucketed pass over all examples for an arbitrary plan seed (used by multitask mixing).</summary>
+    /// <summary>A bucketed pass over all examples for an arbitrary plan seed (not retained: the caller owns it).</summary>
     public BatchList Batches(int planSeed)
     {
         var plan = LengthBucketing.Plan(_lengths, _batchSize, planSeed)

@@ -9,12 +9,14 @@ namespace DP.Runtime.Data.Loading;
 /// Mixes several tasks' training batches. Each batch holds one task (label spaces and multiple-choice rows differ
 /// between tasks; the task is the high half of every example key); which task fills each slot is drawn with the
 /// mixing rates. Examples-proportional: rate ∝ min(n, cap). Temperature: rate ∝ min(n, cap)^(1/T).
-/// An epoch has as many batches as one pass over every task; it depends only on (seed, epoch).
+/// An epoch has as many batches as one pass over every task; it depends only on (seed, epoch). The source owns the
+/// batches; those of the two most recently requested epochs stay valid.
 /// </summary>
 public sealed class MultitaskTrainSource : ITrainBatchSource
 {
     readonly IReadOnlyList<BucketedTrainSource> _tasks;
     readonly int _seed;
+    readonly EpochRetention _retention = new();
 
     public MultitaskTrainSource(IReadOnlyList<BucketedTrainSource> tasks, MultitaskMixing mixing, int cap,
         double temperature, int seed)
@@ -63,7 +65,7 @@ public sealed class MultitaskTrainSource : ITrainBatchSource
             plan.Add(streams[t][positions[t]++]);
             flags.Add(_tasks[t].IsMultipleChoice);
         }
-        return new MixedBatchList(plan, flags, _tasks[0].PadId);
+        return _retention.Issue(new BatchList(plan, _tasks[0].PadId, flags));
     }
 
     int Draw(Random rng)
@@ -75,17 +77,5 @@ public sealed class MultitaskTrainSource : ITrainBatchSource
             if (u < 0) return i;
         }
         return Rates.Count - 1;
-    }
-
-    sealed class MixedBatchList(List<IReadOnlyList<EncodedExample>> plan, List<bool> multipleChoice, int padId)
-        : IReadOnlyList<ModelBatch>
-    {
-        public int Count => plan.Count;
-        public ModelBatch this[int index] => BatchCollator.Collate(plan[index], padId, multipleChoice[index]);
-        public IEnumerator<ModelBatch> GetEnumerator()
-        {
-            for (var i = 0; i < plan.Count; i++) yield return this[i];
-        }
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -54,13 +54,16 @@ public static class TaskDataLoader
     static LoadedTask LoadOne(TaskOptions options, int taskId, ITextTokenizer tokenizer, int batchSize, int evalBatchSize,
         int seed, string where)
     {
+        if (options.MaxLength < 8)
+            throw new ArgumentException($"{where}.max_length must be at least 8 tokens, got {options.MaxLength}");
         var definition = options.Kind == DataKind.SuperGlue
             ? SuperGlueTasks.Get(options.SuperGlue)
             : CustomDefinition(options);
         var template = PromptTemplate.Parse(options.Template ?? definition.DefaultTemplate, definition.Fields, $"{where}.template");
-        var train = definition.Read(DataPath(options, options.TrainFile, "train_file"));
-        var validation = definition.Read(DataPath(options, options.ValidationFile, "validation_file"));
-        var test = string.IsNullOrEmpty(options.TestFile) ? null : definition.Read(DataPath(options, options.TestFile, "test_file"));
+        var trainPath = DataPath(options, options.TrainFile, $"{where}.train_file");
+        var train = definition.Read(trainPath);
+        var validation = definition.Read(DataPath(options, options.ValidationFile, $"{where}.validation_file"));
+        var test = string.IsNullOrEmpty(options.TestFile) ? null : definition.Read(DataPath(options, options.TestFile, $"{where}.test_file"));
 
         var labels = LabelWords(options, definition, train, where);
         var metric = definition.Metric;
@@ -85,7 +88,7 @@ public static class TaskDataLoader
                 : FewShotSampler.Sample(trainIndices.Select(i => encoder.ClassIndex(train[i])).ToList(), fewShot, where)
                     .Select(p => trainIndices[p]).ToList();
         if (trainIndices.Count == 0)
-            throw new ArgumentException($"{where}.train_file: {DataPath(options, options.TrainFile, "train_file")} has no trainable examples");
+            throw new ArgumentException($"{where}.train_file: {trainPath} has no trainable examples");
         var trainEncoded = trainIndices.Select(i => encoder.Encode(train[i], i)).ToList();
         var validationEncoded = validation.Select(encoder.Encode).ToList();
         var testEncoded = test?.Select(encoder.Encode).ToList();
@@ -129,9 +132,9 @@ public static class TaskDataLoader
 
     static string DataPath(TaskOptions options, string file, string field)
     {
-        if (string.IsNullOrWhiteSpace(file)) throw new ArgumentException($"task.{field} is empty");
+        if (string.IsNullOrWhiteSpace(file)) throw new ArgumentException($"{field} is empty");
         var path = Path.IsPathRooted(file) ? file : Path.Combine(options.DataDir, file);
-        if (!File.Exists(path)) throw new FileNotFoundException($"task.{field}: data file not found: {Path.GetFullPath(path)}", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{field}: data file not found: {Path.GetFullPath(path)}", path);
         return path;
     }
 

@@ -18,4 +18,15 @@ public sealed record TaskInfo(
 {
     /// <summary>Classes of a classification task; 0 for multiple choice.</summary>
     public int NumClasses => LabelNames.Count;
+
+    /// <summary>
+    /// One token id per class, for a verbalizer that reads one logit per label word; a word that the tokenizer
+    /// splits into several tokens (or none) is an error naming it.
+    /// </summary>
+    public int[] SingleTokenLabelWordIds() => LabelWordIds
+        .Select((ids, i) => ids.Length == 1
+            ? ids[0]
+            : throw new ArgumentException(
+                $"task.labels: the label word '{LabelWords[i]}' of {Name} is {ids.Length} tokens; a verbalizer needs one token per word"))
+        .ToArray();
 }

@@ -60,7 +60,7 @@ public sealed class InstanceRepresentationCache : IDisposable
         using var scope = NewDisposeScope();
         // One small device→host copy of per-row fingerprints; the keys themselves are already on the host.
         var prints = Fingerprints(batch.InputIds, batch.AttentionMask).cpu().data<long>().ToArray();
-        var keys = batch.ExampleKeys;
+        var keys = RowKeys(batch);
         var missing = new List<long>();
         for (int i = 0; i < keys.Length; i++)
             if (!_entries.TryGetValue(keys[i], out var e) || e.Fingerprint != prints[i]) missing.Add(i);
@@ -79,6 +79,19 @@ public sealed class InstanceRepresentationCache : IDisposable
             }
         }
         return torch.stack(keys.Select(k => _entries[k].Value), dim: 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One cache key per row: the example keys themselves, or, for a multiple-choice batch keyed per example,
+    /// (example key, candidate index) combined (the fingerprint still guards against any collision).
+    /// </summary>
+    private static long[] RowKeys(ModelBatch batch)
+    {
+        long rows = batch.InputIds.shape[0];
+        if (batch.ExampleKeys.Length == rows) return batch.ExampleKeys;
+        if (batch.ChoiceCounts is { } counts && counts.Length == batch.ExampleKeys.Length && counts.Sum() == rows)
+            return counts.SelectMany((c, e) => Enumerable.Range(0, c).Select(i => unchecked(batch.ExampleKeys[e] * 1_000_003L + i))).ToArray();
+        throw new ArgumentException($"ModelBatch has {rows} rows but {batch.ExampleKeys.Length} example keys (and no matching ChoiceCounts).");
     }
 
     /// <summary>u computed now, bypassing the cache.</summary>
@@ -120,7 +133,7 @@ public sealed class InstanceRepresentationCache : IDisposable
     private Tensor Fingerprints(Tensor ids, Tensor mask)
     {
         long length = ids.shape[1];
-        if (_positionWeights is null || _positionWeights.shape[0] < length || _positionWeights.device != ids.device)
+        if (_positionWeights is null || _positionWeights.shape[0] < length || _positionWeights.device.ToString() != ids.device.ToString())
         {
             _positionWeights?.Dispose();
             var w = new long[Math.Max(length, 512)];

@@ -25,17 +25,31 @@ public sealed class CheckpointStore(string directory, int keep = 2)
     /// <summary>The trainable tensors in a fixed order with their names (from the module) and groups.</summary>
     public static List<(TensorSignature Signature, Parameter Parameter)> Trainable(ITrainableModel model)
     {
-        var names = new Dictionary<IntPtr, string>();
-        foreach (var (name, p) in model.Module.named_parameters()) names.TryAdd(p.Handle, name);
+        // Wrappers of one parameter have different handles; its storage address identifies it.
+        var names = new Dictionary<(IntPtr, string), string>();
+        foreach (var (name, p) in model.Module.named_parameters()) names.TryAdd(Identity(p), name);
         var list = new List<(TensorSignature, Parameter)>();
         foreach (var g in model.ParameterGroups)
             for (int i = 0; i < g.Parameters.Count; i++)
             {
                 var p = g.Parameters[i];
-                var name = names.TryGetValue(p.Handle, out var n) ? n : $"{g.Name}[{i}]";
+                var name = names.TryGetValue(Identity(p), out var n) ? n : $"{g.Name}[{i}]";
                 list.Add((new TensorSignature(name, g.Name, p.shape), p));
             }
         return list;
+    }
+
+    private static (IntPtr, string) Identity(Tensor p) => (StorageAddress(p), string.Join("x", p.shape) + "@" + p.storage_offset());
+
+    // Some TorchSharp modules (Embedding) hand out a new wrapper per access, so wrapper handles differ for one
+    // parameter; the native storage address does not. TorchSharp keeps that call internal, hence the import.
+    [System.Runtime.InteropServices.DllImport("LibTorchSharp")]
+    private static extern IntPtr THSStorage_data_ptr(IntPtr tensor);
+
+    private static IntPtr StorageAddress(Tensor p)
+    {
+        try { return THSStorage_data_ptr(p.Handle); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return p.Handle; }
     }
 
     public string Save(CheckpointState state, ITrainableModel model, OptimizerHelper optimizer)
@@ -140,9 +154,41 @@ public sealed class CheckpointStore(string directory, int keep = 2)
     {
         var state = ReadState(folder);
         var statePath = Path.Combine(folder, StateFile);
-        var expected = Trainable(model);
         if (state.Optimizer != optimizer.GetType().Name)
             throw new CheckpointException($"{statePath}: field 'Optimizer' is '{state.Optimizer}' but this run uses '{optimizer.GetType().Name}'.");
+        LoadTensors(folder, state, model);
+        try
+        {
+            using (var r = new BinaryReader(File.OpenRead(Path.Combine(folder, OptimizerFile))))
+                optimizer.load_state_dict(r);
+            using (var r = new BinaryReader(File.OpenRead(Path.Combine(folder, RngFile))))
+            {
+                using var rng = Determinism.CaptureCpuState();
+                using var loaded = zeros_like(rng);
+                loaded.Load(r);
+                Determinism.RestoreCpuState(loaded);
+            }
+        }
+        catch (Exception e) when (e is not CheckpointException)
+        {
+            throw new CheckpointException($"Checkpoint '{folder}' could not be loaded: {e.Message}", e);
+        }
+        return state;
+    }
+
+    /// <summary>Loads only the trainable weights and the model's extra state (evaluation, prediction).</summary>
+    public static CheckpointState LoadWeights(string folder, ITrainableModel model)
+    {
+        var state = ReadState(folder);
+        LoadTensors(folder, state, model);
+        foreach (var (k, v) in state.ExtraState) model.ExtraState[k] = v;
+        return state;
+    }
+
+    private static void LoadTensors(string folder, CheckpointState state, ITrainableModel model)
+    {
+        var statePath = Path.Combine(folder, StateFile);
+        var expected = Trainable(model);
         if (state.Tensors.Count != expected.Count)
             throw new CheckpointException($"{statePath}: the checkpoint holds {state.Tensors.Count} trainable tensors, the model has {expected.Count} (different method or configuration?).");
         for (int i = 0; i < expected.Count; i++)
@@ -170,21 +216,11 @@ public sealed class CheckpointStore(string directory, int keep = 2)
                     p.copy_(cpu);
                 }
             }
-            using (var r = new BinaryReader(File.OpenRead(Path.Combine(folder, OptimizerFile))))
-                optimizer.load_state_dict(r);
-            using (var r = new BinaryReader(File.OpenRead(Path.Combine(folder, RngFile))))
-            {
-                using var rng = Determinism.CaptureCpuState();
-                using var loaded = zeros_like(rng);
-                loaded.Load(r);
-                Determinism.RestoreCpuState(loaded);
-            }
         }
         catch (Exception e) when (e is not CheckpointException)
         {
             throw new CheckpointException($"Checkpoint '{folder}' could not be loaded: {e.Message}", e);
         }
-        return state;
     }
 
     private void Prune(long newest)

@@ -95,17 +95,13 @@ public sealed class CheckpointFiles
             foreach (DictionaryEntry entry in table)
             {
                 if (entry.Value is Tensor t) result[(string)entry.Key] = t;
-                else throw new InvalidDataException($"entry '{entry.Key}' is not a tensor");
+                else throw new WeightLoadException(path, entry.Key.ToString(), $"entry '{entry.Key}' is not a tensor.");
             }
             return result;
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or InvalidDataException))
+        catch (Exception e) when (e is not (OutOfMemoryException or WeightLoadException))
         {
-            throw new InvalidDataException($"{path}: cannot read the weights ({e.GetType().Name}: {e.Message}).", e);
-        }
-        catch (InvalidDataException e) when (!e.Message.StartsWith(path, StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"{path}: {e.Message}", e);
+            throw new WeightLoadException(path, null, $"cannot read the weights ({e.GetType().Name}: {e.Message}).", e);
         }
     }
 }

@@ -7,9 +7,10 @@ public sealed record TensorProblem(string Name, string File, string Detail);
 
 /// <summary>
 /// A checkpoint that does not match the module exactly: tensors the module needs but no file holds, tensors a file
-/// holds that the module lacks, and tensors whose shape differs. Every problem is listed, not only the first.
+/// holds that the module lacks, and tensors whose shape differs. Every problem is listed, not only the first;
+/// <see cref="WeightLoadException.TensorName"/> is the first of them and <see cref="WeightLoadException.ModelSource"/> the folder.
 /// </summary>
-public sealed class CheckpointMismatchException : Exception
+public sealed class CheckpointMismatchException : WeightLoadException
 {
     public IReadOnlyList<TensorProblem> Missing { get; }
     public IReadOnlyList<TensorProblem> Unexpected { get; }
@@ -17,18 +18,18 @@ public sealed class CheckpointMismatchException : Exception
 
     public CheckpointMismatchException(string folder, IReadOnlyList<TensorProblem> missing, IReadOnlyList<TensorProblem> unexpected,
         IReadOnlyList<TensorProblem> misshaped)
-        : base(Describe(folder, missing, unexpected, misshaped))
+        : base(folder, missing.Concat(unexpected).Concat(misshaped).First().Name, Describe(missing, unexpected, misshaped))
     {
         Missing = missing;
         Unexpected = unexpected;
         Misshaped = misshaped;
     }
 
-    private static string Describe(string folder, IReadOnlyList<TensorProblem> missing, IReadOnlyList<TensorProblem> unexpected,
+    private static string Describe(IReadOnlyList<TensorProblem> missing, IReadOnlyList<TensorProblem> unexpected,
         IReadOnlyList<TensorProblem> misshaped)
     {
         const int shown = 40;
-        var text = new StringBuilder($"The checkpoint in '{folder}' does not match the model:");
+        var text = new StringBuilder("the checkpoint does not match the model:");
         void Section(string title, IReadOnlyList<TensorProblem> problems)
         {
             if (problems.Count == 0) return;

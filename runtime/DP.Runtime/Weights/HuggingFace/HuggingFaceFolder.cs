@@ -11,6 +11,9 @@ using static TorchSharp.torch;
 
 namespace DP.Runtime.Weights.HuggingFace;
 
+/// <summary>A backbone read from a Hugging Face folder, with its tokenizer and what the strict load did.</summary>
+public sealed record HuggingFaceModel(string Folder, IPromptableBackbone Backbone, ITextTokenizer Tokenizer, WeightLoadReport LoadReport);
+
 /// <summary>
 /// Reads and writes Hugging Face model folders: config.json plus model.safetensors (or sharded safetensors with
 /// model.safetensors.index.json, or pytorch_model.bin). The backbone family comes from config.json's model_type:
@@ -24,8 +27,21 @@ public static class HuggingFaceFolder
     /// <summary>model_type values this runtime can build.</summary>
     public static IReadOnlyList<string> SupportedModelTypes { get; } = ["t5", "bert", "roberta"];
 
+    /// <summary>
+    /// Loads a folder's backbone (see <see cref="LoadBackbone"/>) and its tokenizer (see <see cref="LoadTokenizer"/>).
+    /// </summary>
+    public static HuggingFaceModel Load(string folder, ScalarType dtype = ScalarType.Float32)
+    {
+        var tokenizer = LoadTokenizer(folder);
+        var (backbone, report) = LoadBackboneWithReport(folder, dtype);
+        return new HuggingFaceModel(folder, backbone, tokenizer, report);
+    }
+
     /// <summary>Builds the backbone config.json describes, loads its weights strictly and moves it to <paramref name="dtype"/> (eval mode).</summary>
     public static IPromptableBackbone LoadBackbone(string folder, ScalarType dtype = ScalarType.Float32)
+        => LoadBackboneWithReport(folder, dtype).Backbone;
+
+    private static (IPromptableBackbone Backbone, WeightLoadReport Report) LoadBackboneWithReport(string folder, ScalarType dtype)
     {
         var (modelType, json, configPath) = ReadConfig(folder);
         nn.Module module;
@@ -49,11 +65,11 @@ public static class HuggingFaceFolder
         }
         try
         {
-            StrictCheckpointLoader.Load(module, folder, naming);
+            var report = StrictCheckpointLoader.Load(module, folder, naming);
             var backbone = (IPromptableBackbone)module;
             backbone.SetComputeDType(dtype);
             module.eval();
-            return backbone;
+            return (backbone, report);
         }
         catch
         {
@@ -63,32 +79,56 @@ public static class HuggingFaceFolder
     }
 
     /// <summary>
-    /// The tokenizer of a T5 folder (spiece.model; extra_ids from tokenizer_config.json when present, else 100).
+    /// The tokenizer of a folder: T5 → spiece.model (extra_ids from tokenizer_config.json, else 100);
+    /// BERT → vocab.txt (do_lower_case from tokenizer_config.json, else true). RoBERTa's byte-level BPE is not supported.
     /// </summary>
     public static ITextTokenizer LoadTokenizer(string folder)
     {
         var (modelType, _, configPath) = ReadConfig(folder);
-        if (modelType != "t5")
-            throw new NotSupportedException($"{configPath}: loading the tokenizer of model_type '{modelType}' from a folder is not supported yet; only t5.");
-        int extraIds = 100;
-        var tokenizerConfig = Path.Combine(folder, "tokenizer_config.json");
-        if (File.Exists(tokenizerConfig))
+        var settings = ReadTokenizerConfig(folder);
+        switch (modelType)
         {
-            try
+            case "t5":
             {
-                using var doc = JsonDocument.Parse(File.ReadAllText(tokenizerConfig));
-                if (doc.RootElement.TryGetProperty("extra_ids", out var extra))
+                int extraIds = 100;
+                if (settings is { } s && s.Root.TryGetProperty("extra_ids", out var extra)
+                    && (extra.ValueKind != JsonValueKind.Number || !extra.TryGetInt32(out extraIds) || extraIds < 0))
+                    throw new InvalidDataException($"{s.Path}: field 'extra_ids' must be a non-negative integer.");
+                return SentencePieceT5Tokenizer.FromFile(Path.Combine(folder, "spiece.model"), extraIds);
+            }
+            case "bert":
+            {
+                bool lowerCase = true;
+                if (settings is { } s && s.Root.TryGetProperty("do_lower_case", out var lower))
                 {
-                    if (extra.ValueKind != JsonValueKind.Number || !extra.TryGetInt32(out extraIds) || extraIds < 0)
-                        throw new InvalidDataException($"{tokenizerConfig}: field 'extra_ids' must be a non-negative integer.");
+                    if (lower.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                        throw new InvalidDataException($"{s.Path}: field 'do_lower_case' must be true or false.");
+                    lowerCase = lower.GetBoolean();
                 }
+                var vocab = Path.Combine(folder, "vocab.txt");
+                if (!File.Exists(vocab)) throw new FileNotFoundException($"{vocab} not found: a BERT folder needs its WordPiece vocabulary.", vocab);
+                return WordPieceTextTokenizer.FromVocabFile(vocab, lowerCase);
             }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{tokenizerConfig}: line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
-            }
+            default:
+                throw new NotSupportedException($"{configPath}: the tokenizer of model_type '{modelType}' cannot be loaded from a folder; supported: t5, bert.");
         }
-        return SentencePieceT5Tokenizer.FromFile(Path.Combine(folder, "spiece.model"), extraIds);
+    }
+
+    private static (JsonElement Root, string Path)? ReadTokenizerConfig(string folder)
+    {
+        var path = Path.Combine(folder, "tokenizer_config.json");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new InvalidDataException($"{path}: line 1: the file must hold a JSON object.");
+            return (doc.RootElement.Clone(), path);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
+        }
     }
 
     /// <summary>

@@ -12,7 +12,8 @@ namespace DP.Runtime.Weights.HuggingFace;
 /// <remarks>On failure the module may hold a mix of loaded and initial values; discard it.</remarks>
 public static class StrictCheckpointLoader
 {
-    public static void Load(nn.Module module, string folder, CheckpointNaming naming)
+    /// <returns>The module names filled and the checkpoint tensors deliberately left unused (documented ignorable ones).</returns>
+    public static WeightLoadReport Load(nn.Module module, string folder, CheckpointNaming naming)
     {
         var files = CheckpointFiles.Find(folder);
         var targets = module.state_dict();
@@ -21,6 +22,7 @@ public static class StrictCheckpointLoader
         var aliasTargets = naming.Aliases
             .SelectMany(kv => kv.Value.Select(alias => (alias, target: kv.Key)))
             .ToDictionary(x => x.alias, x => x.target, StringComparer.Ordinal);
+        var ignored = new List<string>();
         var missing = new List<TensorProblem>();
         var unexpected = new List<TensorProblem>();
         var misshaped = new List<TensorProblem>();
@@ -51,6 +53,7 @@ public static class StrictCheckpointLoader
                             aliased.copy_(source);
                             aliasFilled.Add(aliasOf);
                         }
+                        ignored.Add(name);
                         continue;
                     }
                     if (!targets.TryGetValue(target, out var destination))
@@ -98,5 +101,6 @@ public static class StrictCheckpointLoader
         }
         if (missing.Count + unexpected.Count + misshaped.Count > 0)
             throw new CheckpointMismatchException(folder, missing, unexpected, misshaped);
+        return new WeightLoadReport(folder, [.. targets.Keys], ignored);
     }
 }

@@ -1,0 +1,126 @@
+using System.Globalization;
+
+namespace DP.Runtime.Experiments;
+
+/// <summary>What to do with an experiment.</summary>
+public enum CliVerb { Train, Eval, Predict }
+
+/// <summary>A parsed experiment command line.</summary>
+public sealed record CliArguments(
+    CliVerb Verb,
+    IReadOnlyList<(string Key, string Value)> Sets,
+    int? MaxSteps,
+    string? Output,
+    string? Resume,
+    string? Data,
+    bool Help)
+{
+    public const string Usage =
+        "usage: <experiment> [train|eval|predict] [options]\n" +
+        "  train                 train, evaluate and write the run folder (default)\n" +
+        "  eval                  evaluate the kept (best) weights on the validation set\n" +
+        "  predict               write predictions of the kept weights for the test set (validation when none)\n" +
+        "options:\n" +
+        "  --set key=value       override a spec value, e.g. --set training.learning_rate=0.01 (repeatable)\n" +
+        "  --max-steps N         override training.max_steps\n" +
+        "  --output DIR          override outputs.dir (runs go to DIR/<experiment name>)\n" +
+        "  --resume [PATH|auto]  resume from a checkpoint folder, a run folder, or the newest checkpoint (auto);\n" +
+        "                        with eval/predict: the checkpoint whose weights to use\n" +
+        "  --data DIR            override task.data_dir\n" +
+        "  -h, --help            show this help";
+
+    /// <summary>Parses arguments; throws <see cref="ArgumentException"/> naming the offending argument.</summary>
+    public static CliArguments Parse(IReadOnlyList<string> args)
+    {
+        var verb = CliVerb.Train;
+        var sets = new List<(string, string)>();
+        int? maxSteps = null;
+        string? output = null, resume = null, data = null;
+        bool help = false, verbSeen = false;
+        for (int i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            string Value(string name)
+            {
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new ArgumentException($"{name} needs a value.");
+                return args[++i];
+            }
+            // --name=value is accepted for every option.
+            string? inline = null;
+            if (a.StartsWith("--", StringComparison.Ordinal) && a.IndexOf('=') is > 2 and var eq && !a.StartsWith("--set", StringComparison.Ordinal))
+            {
+                inline = a[(eq + 1)..];
+                a = a[..eq];
+            }
+            switch (a)
+            {
+                case "train" or "eval" or "predict" when !verbSeen && i == 0:
+                    verb = Enum.Parse<CliVerb>(a, ignoreCase: true);
+                    verbSeen = true;
+                    break;
+                case "-h" or "--help" or "help":
+                    help = true;
+                    break;
+                case "--set":
+                {
+                    var kv = Value("--set");
+                    int eq2 = kv.IndexOf('=');
+                    if (eq2 <= 0) throw new ArgumentException($"--set '{kv}': expected key=value, e.g. --set training.learning_rate=0.01.");
+                    sets.Add((kv[..eq2].Trim(), kv[(eq2 + 1)..].Trim()));
+                    break;
+                }
+                case "--max-steps":
+                {
+                    var v = inline ?? Value("--max-steps");
+                    if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < 1)
+                        throw new ArgumentException($"--max-steps '{v}': expected a whole number ≥ 1.");
+                    maxSteps = n;
+                    break;
+                }
+                case "--output":
+                    output = inline ?? Value("--output");
+                    break;
+                case "--data":
+                    data = inline ?? Value("--data");
+                    break;
+                case "--resume":
+                    // The path is optional: a bare --resume means "auto".
+                    resume = inline ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "auto");
+                    break;
+                default:
+                    if (a.StartsWith("--set=", StringComparison.Ordinal))
+                    {
+                        var kv = a["--set=".Length..];
+                        int eq3 = kv.IndexOf('=');
+                        if (eq3 <= 0) throw new ArgumentException($"--set '{kv}': expected key=value.");
+                        sets.Add((kv[..eq3].Trim(), kv[(eq3 + 1)..].Trim()));
+                        break;
+                    }
+                    throw new ArgumentException(a is "train" or "eval" or "predict"
+                        ? $"'{a}' must come first (the verb)."
+                        : $"unknown argument '{a}'.");
+            }
+        }
+        return new CliArguments(verb, sets, maxSteps, output, resume, data, help);
+    }
+
+    /// <summary>Applies the overrides to <paramref name="options"/>: --set ones first (in order), then the dedicated flags.</summary>
+    public void ApplyTo(ExperimentOptions options, SpecOverride applyOverride)
+    {
+        foreach (var (key, value) in Sets)
+        {
+            try
+            {
+                applyOverride(options, key, value);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or InvalidOperationException)
+            {
+                throw new ArgumentException($"--set {key}={value}: {e.Message}", e);
+            }
+        }
+        if (MaxSteps is int n) options.Training.MaxSteps = n;
+        if (Output is not null) options.Output.Dir = Output;
+        if (Data is not null) options.Task.DataDir = Data;
+    }
+}

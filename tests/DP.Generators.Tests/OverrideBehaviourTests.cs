@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Reflection;
+using DP.Runtime.Experiments;
+using OutputKind = Microsoft.CodeAnalysis.OutputKind;
+using Xunit;
+
+namespace DP.Generators.Tests;
+
+/// <summary>Runs the generated CreateOptions/ApplyOverride: the values users get and the errors they see.</summary>
+public class OverrideBehaviourTests
+{
+    private static readonly Lazy<Type> Experiment = new(() => Load(SampleSpecs.DynamicCustomJsonl, "Demo.App.SentimentDpExperiment"));
+
+    private static Type Load(string spec, string typeName)
+    {
+        var run = GeneratorHarness.Run(new[] { ("specs/s.dp.yaml", spec) }, entryPoint: "false", kind: OutputKind.DynamicallyLinkedLibrary);
+        Assert.Empty(run.Diagnostics);
+        using var stream = new MemoryStream();
+        var emit = run.Output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        return Assembly.Load(stream.ToArray()).GetType(typeName, throwOnError: true)!;
+    }
+
+    private static ExperimentOptions Create() => (ExperimentOptions)Experiment.Value.GetMethod("CreateOptions")!.Invoke(null, null)!;
+
+    private static void Override(ExperimentOptions options, string key, string value)
+    {
+        try
+        {
+            Experiment.Value.GetMethod("ApplyOverride")!.Invoke(null, new object[] { options, key, value });
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+        }
+    }
+
+    [Fact]
+    public void CreateOptions_holds_the_spec_values()
+    {
+        var o = Create();
+        Assert.Equal("sentiment-dp", o.Name);
+        Assert.Equal(DataKind.Custom, o.Task.Kind);
+        Assert.Equal(new[] { "text" }, o.Task.Fields);
+        Assert.Equal(new[] { new LabelWord("positive", "great"), new LabelWord("negative", "terrible") }, o.Task.Labels);
+        Assert.Equal("{text} It was", o.Task.Template);
+        Assert.Equal(16, o.Task.FewShot!.PerLabel);
+        Assert.Null(o.Task.FewShot.Total);
+        Assert.Equal(MethodKind.Dynamic, o.Method.Kind);
+        Assert.Equal(PositionPolicy.Instance, o.Method.Position);
+        Assert.Equal(4, o.Method.PoolSize);
+        Assert.Equal(0.003, o.Training.LearningRate);
+        Assert.Equal(0.3, o.Training.PromptLearningRate);
+        Assert.Equal(1e-4, o.Training.InstanceLearningRate);
+        Assert.Null(o.Training.BackboneLearningRate);
+        Assert.Equal("test.jsonl", o.Task.TestFile);
+    }
+
+    [Fact]
+    public void Overrides_parse_with_the_invariant_culture_whatever_the_current_one()
+    {
+        var previous = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = new CultureInfo("de-DE");
+        try
+        {
+            var o = Create();
+            Override(o, "training.learning_rate", "1.5e-4");
+            Override(o, "method.gumbel.min_temperature", "0.25");
+            Assert.Equal(1.5e-4, o.Training.LearningRate);
+            Assert.Equal(0.25, o.Method.Gumbel.MinTemperature);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
+    public void Overrides_set_each_kind_of_value()
+    {
+        var o = Create();
+        Override(o, "method.kind", "prefix");
+        Override(o, "training.max_steps", "10");
+        Override(o, "outputs.plots", "false");
+        Override(o, "task.test_file", "none");
+        Override(o, "task.few_shot.total", "32");
+        Override(o, "task.fields", "premise, hypothesis");
+        Override(o, "task.labels", "yes=great,no=bad");
+        Override(o, "training.prompt_learning_rate", "null");
+        Assert.Equal(MethodKind.Prefix, o.Method.Kind);
+        Assert.Equal(10, o.Training.MaxSteps);
+        Assert.False(o.Output.Plots);
+        Assert.Null(o.Task.TestFile);
+        Assert.Equal(32, o.Task.FewShot!.Total);
+        Assert.Equal(new[] { "premise", "hypothesis" }, o.Task.Fields);
+        Assert.Equal(new[] { new LabelWord("yes", "great"), new LabelWord("no", "bad") }, o.Task.Labels);
+        Assert.Null(o.Training.PromptLearningRate);
+    }
+
+    [Theory]
+    [InlineData("training.learning_rate", "0", "> 0")]
+    [InlineData("method.prompt_length", "513", "1..512")]
+    [InlineData("training.batch_size", "sixteen", "whole number")]
+    [InlineData("training.learning_rate", "0,5", "number")]
+    [InlineData("method.kind", "dynamc", "did you mean 'dynamic'")]
+    [InlineData("outputs.plots", "yes", "true or false")]
+    [InlineData("training.learning_rat", "0.1", "did you mean 'training.learning_rate'")]
+    [InlineData("experiment", "Bad Name", "lowercase")]
+    public void Bad_overrides_throw_an_ArgumentException_that_says_what_to_write(string key, string value, string messagePart)
+    {
+        var ex = Assert.ThrowsAny<ArgumentException>(() => Override(Create(), key, value));
+        Assert.Contains(messagePart, ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using DP.Runtime.Experiments;
+using Xunit;
+
+namespace DP.Runtime.Tests.Training;
+
+[Collection(TorchRngCollection.Name)]
+public class ExperimentCliTests
+{
+    // What generated code supplies: a switch over spec keys that rejects unknown keys and bad values.
+    private static void Override(ExperimentOptions o, string key, string value)
+    {
+        switch (key)
+        {
+            case "training.learning_rate":
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var lr) || lr <= 0)
+                    throw new ArgumentException($"training.learning_rate must be a positive number, got '{value}'.");
+                o.Training.LearningRate = lr;
+                break;
+            case "method.prompt_length":
+                o.Method.PromptLength = int.Parse(value, CultureInfo.InvariantCulture);
+                break;
+            default:
+                throw new ArgumentException($"unknown key '{key}'.");
+        }
+    }
+
+    [Fact]
+    public void CommandLineIsParsed()
+    {
+        var a = CliArguments.Parse(["eval", "--set", "training.learning_rate=0.1", "--max-steps", "7", "--output", "out", "--resume", "--data", "d"]);
+        Assert.Equal(CliVerb.Eval, a.Verb);
+        Assert.Equal([("training.learning_rate", "0.1")], a.Sets);
+        Assert.Equal(7, a.MaxSteps);
+        Assert.Equal("out", a.Output);
+        Assert.Equal("auto", a.Resume);
+        Assert.Equal("d", a.Data);
+        Assert.Equal("ckpt", CliArguments.Parse(["--resume", "ckpt"]).Resume);
+        Assert.Contains("--max-steps", Assert.Throws<ArgumentException>(() => CliArguments.Parse(["--max-steps", "zero"])).Message);
+        Assert.Contains("'--bogus'", Assert.Throws<ArgumentException>(() => CliArguments.Parse(["--bogus"])).Message);
+        Assert.Contains("key=value", Assert.Throws<ArgumentException>(() => CliArguments.Parse(["--set", "novalue"])).Message);
+    }
+
+    [Fact]
+    public void BadOverrideIsAUsageError()
+    {
+        var options = new ExperimentOptions();
+        Assert.Equal(ExperimentCli.Usage, ExperimentCli.Run(options, ["--set", "training.nope=1"], Override));
+        Assert.Equal(ExperimentCli.Usage, ExperimentCli.Run(options, ["--set", "training.learning_rate=-1"], Override));
+        var applied = new ExperimentOptions();
+        CliArguments.Parse(["--set", "training.learning_rate=0.25", "--max-steps", "3"]).ApplyTo(applied, Override);
+        Assert.Equal(0.25, applied.Training.LearningRate);
+        Assert.Equal(3, applied.Training.MaxSteps);
+    }
+
+    [Fact]
+    public void TrainsAndEvaluatesACustomTaskWithThePackagedBackbone()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dp-cli-tests", Guid.NewGuid().ToString("N"));
+        var data = Path.Combine(dir, "data");
+        Directory.CreateDirectory(data);
+        string[] good = ["a wonderful film", "great acting and a lovely story", "i loved it", "superb and moving"];
+        string[] bad = ["a terrible film", "boring and far too long", "i hated it", "awful acting"];
+        string Lines(int n) => string.Join("\n", Enumerable.Range(0, n).Select(i =>
+            JsonSerializer.Serialize(new { text = i % 2 == 0 ? good[i / 2 % 4] : bad[i / 2 % 4], label = i % 2 == 0 ? "positive" : "negative" })));
+        File.WriteAllText(Path.Combine(data, "train.jsonl"), Lines(16));
+        File.WriteAllText(Path.Combine(data, "val.jsonl"), Lines(8));
+        try
+        {
+            var options = new ExperimentOptions { Name = "cli-smoke" };
+            options.Task.Kind = DataKind.Custom;
+            options.Task.Fields = ["text"];
+            options.Task.MaxLength = 16;
+            options.Method.Kind = MethodKind.Dynamic;
+            options.Method.PromptLength = 4;
+            options.Training.BatchSize = 8;
+            options.Training.EvalBatchSize = 8;
+            options.Training.EvalEvery = 2;
+            options.Training.CheckpointEvery = 2;
+            options.Training.Device = DeviceChoice.Cpu;
+            options.Output.Plots = false;
+            options.Output.TensorBoard = false;
+
+            int code = ExperimentCli.Run(options, ["--max-steps", "2", "--output", Path.Combine(dir, "runs"), "--data", data, "--set", "method.prompt_length=3"], Override);
+            Assert.Equal(ExperimentCli.Ok, code);
+            var run = Path.Combine(dir, "runs", "cli-smoke");
+            using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json"))))
+                Assert.Equal(2, results.RootElement.GetProperty("steps").GetInt64());
+            using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
+                Assert.Equal(3, config.RootElement.GetProperty("method").GetProperty("prompt_length").GetInt32());
+            Assert.True(File.Exists(Path.Combine(run, "prompt_choices.json")));
+            Assert.Equal(8, File.ReadAllLines(Assert.Single(Directory.GetFiles(run, "predictions-*.jsonl"))).Length);
+
+            var evalOptions = new ExperimentOptions { Name = "cli-smoke" };
+            evalOptions.Task = options.Task;
+            evalOptions.Method = options.Method;
+            evalOptions.Training = options.Training;
+            evalOptions.Output = options.Output;
+            Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(evalOptions, ["eval", "--output", Path.Combine(dir, "runs"), "--set", "method.prompt_length=3"], Override));
+            using (var eval = JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(run, "eval-*.json")))))
+                Assert.InRange(eval.RootElement.GetProperty("metrics").GetProperty("accuracy").GetDouble(), 0, 1);
+        }
+        finally
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using DP.Runtime.Experiments;
+using DP.Runtime.Reporting;
+using DP.Runtime.Training;
+using DP.Runtime.Training.Checkpoints;
+using Xunit;
+
+namespace DP.Runtime.Tests.Training;
+
+[Collection(TorchRngCollection.Name)]
+public class TrainerTests
+{
+    [Fact]
+    public void ShortRunLearnsTheSyntheticTask()
+    {
+        using var h = new TrainingHarness();
+        var o = TrainingHarness.Options(h.Dir, t => t.MaxSteps = 60);
+        var (result, model) = h.Run(o);
+        using var _ = model;
+        Assert.False(result.Interrupted);
+        Assert.Equal(60, result.Steps);
+        Assert.NotNull(result.Validation);
+        Assert.True(result.Validation!["accuracy"] >= 0.9, $"validation accuracy {result.Validation["accuracy"]}");
+        Assert.Equal(result.BestValue, result.Validation["accuracy"]);
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.AdamW, LrSchedule.Constant, 1)]
+    [InlineData(OptimizerKind.Adafactor, LrSchedule.Linear, 2)]
+    public void InterruptedRunResumesToTheSameResult(OptimizerKind optimizer, LrSchedule schedule, int accumulation)
+    {
+        void Configure(TrainingOptions t)
+        {
+            t.Optimizer = optimizer;
+            t.Schedule = schedule;
+            t.WarmupSteps = 5;
+            t.GradientAccumulation = accumulation;
+            t.MaxSteps = 30;
+            t.CheckpointEvery = 10;
+            t.EvalEvery = 5;
+            t.LearningRate = optimizer == OptimizerKind.Adafactor ? 0.01 : 0.05;
+        }
+
+        using var h = new TrainingHarness();
+        var straight = TrainingHarness.Options(Path.Combine(h.Dir, "a"), Configure);
+        var (a, modelA) = h.Run(straight, restoreBest: false);
+        using var _a = modelA;
+
+        var stopped = TrainingHarness.Options(Path.Combine(h.Dir, "b"), Configure);
+        using var cts = new CancellationTokenSource();
+        var (b1, modelB1) = h.Run(stopped, observer: new CancelAtStep(17, cts), token: cts.Token, restoreBest: false);
+        modelB1.Dispose();
+        Assert.True(b1.Interrupted);
+        Assert.Equal(17, b1.Steps);
+        Assert.True(Directory.Exists(Path.Combine(RunFolder.For(stopped).CheckpointsDir, "step-000017")), "the interrupt wrote a checkpoint");
+
+        // A fresh process would start with other weights and RNG state: use a different seed to prove the checkpoint restores both.
+        var (b2, modelB2) = h.Run(stopped, TrainingHarness.Model(seed: 99), resume: "auto", restoreBest: false);
+        using var _b = modelB2;
+        Assert.False(b2.Interrupted);
+        Assert.Equal(30, b2.Steps);
+
+        var wa = TrainingHarness.Weights(modelA);
+        var wb = TrainingHarness.Weights(modelB2);
+        Assert.Equal(wa.Length, wb.Length);
+        for (int i = 0; i < wa.Length; i++) Assert.True(Math.Abs(wa[i] - wb[i]) <= 1e-6, $"weight {i}: {wa[i]} vs {wb[i]}");
+        Assert.Equal(File.ReadAllText(RunFolder.For(straight).MetricsJsonlPath), File.ReadAllText(RunFolder.For(stopped).MetricsJsonlPath));
+        Assert.Equal(a.Validation, b2.Validation);
+        Assert.Equal(a.BestValue, b2.BestValue);
+        Assert.Equal(a.BestStep, b2.BestStep);
+    }
+
+    [Fact]
+    public void CorruptOrMismatchedCheckpointIsAClearError()
+    {
+        using var h = new TrainingHarness();
+        var o = TrainingHarness.Options(h.Dir, t => { t.MaxSteps = 10; t.CheckpointEvery = 10; });
+        h.Run(o).Model.Dispose();
+        var folder = Path.Combine(RunFolder.For(o).CheckpointsDir, "step-000010");
+
+        // Flip one byte of the weights: the hash check names the file.
+        var weights = Path.Combine(folder, CheckpointStore.TrainableFile);
+        var bytes = File.ReadAllBytes(weights);
+        bytes[^3] ^= 0x5A;
+        File.WriteAllBytes(weights, bytes);
+        var corrupt = Assert.Throws<CheckpointException>(() => h.Run(o, resume: folder));
+        Assert.Contains("corrupt", corrupt.Message);
+        Assert.Contains(weights, corrupt.Message);
+
+        // Garbage state.json: the error names the file and a line.
+        h.Run(o).Model.Dispose();
+        File.WriteAllText(Path.Combine(folder, CheckpointStore.StateFile), "{\n  \"Step\": 10,\n  oops\n}");
+        var badJson = Assert.Throws<CheckpointException>(() => h.Run(o, resume: "auto"));
+        Assert.Contains(CheckpointStore.StateFile + "(3)", badJson.Message);
+
+        // A model of another shape: the error names the tensor and both shapes.
+        h.Run(o).Model.Dispose();
+        using var other = new BagClassifier(dim: 4);
+        var mismatch = Assert.Throws<CheckpointException>(() => h.Run(o, other, resume: "auto"));
+        Assert.True(mismatch.Message.Contains("embed.weight"), mismatch.Message);
+        Assert.Contains("[20, 8]", mismatch.Message);
+        Assert.Contains("[20, 4]", mismatch.Message);
+    }
+
+    [Fact]
+    public void NonFiniteLossStopsNamingTheStep()
+    {
+        using var h = new TrainingHarness();
+        var o = TrainingHarness.Options(h.Dir, t => { t.MaxSteps = 40; t.OnNonFiniteLoss = NonFiniteLossAction.Stop; });
+        using var model = TrainingHarness.Model();
+        model.PoisonKey = 5; // example 5 sits in exactly one batch of each epoch
+        var e = Assert.Throws<NonFiniteLossException>(() => h.Run(o, model));
+        Assert.InRange(e.Step, 1, 16);
+        Assert.Contains($"step {e.Step}", e.Message);
+        Assert.True(double.IsNaN(e.Loss));
+    }
+
+    [Fact]
+    public void NonFiniteLossSkipModeSkipsTheBatch()
+    {
+        using var h = new TrainingHarness();
+        var o = TrainingHarness.Options(h.Dir, t => { t.MaxSteps = 40; t.OnNonFiniteLoss = NonFiniteLossAction.Skip; });
+        using var model = TrainingHarness.Model();
+        model.PoisonKey = 5;
+        var (result, _) = h.Run(o, model);
+        Assert.Equal(40, result.Steps);
+        // The 40 batches consumed: 16 per epoch; count those holding the poisoned example.
+        using var source = new SyntheticBatches(h.Task, 16);
+        int poisoned = Enumerable.Range(0, 40).Count(i => source.EpochBatches(i / 16)[i % 16].ExampleKeys.Contains(5L));
+        Assert.Equal(poisoned, result.SkippedBatches);
+        Assert.True(poisoned >= 2);
+        Assert.All(TrainingHarness.Weights(model), w => Assert.True(float.IsFinite(w)));
+        var log = File.ReadAllLines(RunFolder.For(o).MetricsJsonlPath);
+        Assert.Equal(poisoned, log.Count(l => l.Contains("\"skipped_batches\":1")));
+    }
+
+    [Fact]
+    public void StepsDoNotLeakTensors()
+    {
+        using var h = new TrainingHarness();
+        var o = TrainingHarness.Options(h.Dir, t => { t.MaxSteps = 60; t.EvalEvery = 0; t.CheckpointEvery = 0; });
+        var probe = new LiveTensorProbe(20, 60);
+        h.Run(o, observer: probe).Model.Dispose();
+        Assert.Equal(probe.Live[20], probe.Live[60]);
+    }
+}
