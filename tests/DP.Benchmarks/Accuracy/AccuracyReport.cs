@@ -66,7 +66,7 @@ public static class AccuracyReport
             var trainSizes = mine.GroupBy(r => r.Task).Select(g => $"{g.Key} {g.Max(r => r.TrainExamples)}");
             sb.AppendLine(inv, $"### {table.Regime}, {table.Steps} steps");
             sb.AppendLine();
-            sb.AppendLine(inv, $"Score in % (SuperGLUE task score: CB = mean of accuracy and macro-F1, MultiRC = mean of EM and F1a, others accuracy), mean ± sample std over seeds; (n) = runs when fewer than 3. Train examples: {string.Join(", ", trainSizes)}. Evaluated examples (rows): {string.Join(", ", evalSizes)}.");
+            sb.AppendLine(inv, $"Score in % (SuperGLUE task score: CB = mean of accuracy and macro-F1, MultiRC = mean of EM and F1a, others accuracy), mean ± sample std over seeds; (n) = runs when fewer than 3, no ± for a single run. Train examples: {string.Join(", ", trainSizes)}. Evaluated examples (rows): {string.Join(", ", evalSizes)}.");
             sb.AppendLine();
             sb.Append("| method |");
             foreach (var t in table.Tasks) sb.Append(inv, $" {t} |");
@@ -80,7 +80,10 @@ public static class AccuracyReport
                 foreach (var t in table.Tasks)
                 {
                     var c = table.Cells.FirstOrDefault(x => x.Method == m && x.Task == t);
-                    sb.Append(c is null ? " – |" : string.Create(inv, $" {c.Mean:F1} ± {c.Std:F1}{(c.Runs < 3 ? $" ({c.Runs})" : "")} |"));
+                    // One run has no spread: show its value and (1) rather than a misleading ± 0.0.
+                    sb.Append(c is null ? " – |"
+                        : c.Runs == 1 ? string.Create(inv, $" {c.Mean:F1} (1) |")
+                        : string.Create(inv, $" {c.Mean:F1} ± {c.Std:F1}{(c.Runs < 3 ? $" ({c.Runs})" : "")} |"));
                 }
                 sb.AppendLine(table.Average[m] is double a ? string.Create(inv, $" {a:F1} |") : " – |");
             }

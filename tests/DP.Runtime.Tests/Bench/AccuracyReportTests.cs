@@ -40,7 +40,7 @@ public sealed class AccuracyReportTests : IDisposable
         Assert.Equal(["finetune", "prompt"], table.Methods); // catalogue order, not file order
 
         var md = AccuracyReport.Markdown([table], AccuracyRecord.ReadAll(path));
-        Assert.Contains("| prompt | 80.0 ± 0.0 (1) | 60.0 ± 10.0 | 70.0 |", md);
+        Assert.Contains("| prompt | 80.0 (1) | 60.0 ± 10.0 | 70.0 |", md);
     }
 
     [Fact]
