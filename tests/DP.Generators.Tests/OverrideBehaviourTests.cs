@@ -110,5 +110,6 @@ public class OverrideBehaviourTests
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => Override(Create(), key, value));
         Assert.Contains(messagePart, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", ex.Message, StringComparison.Ordinal);
     }
 }
