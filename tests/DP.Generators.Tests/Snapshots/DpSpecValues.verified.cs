@@ -12,9 +12,9 @@ namespace DP.Generated
 
         public static string Name(string key, string value)
         {
-            var ok = value.Length > 0 && value[0] >= 'a' && value[0] <= 'z';
+            var ok = value.Trim('-').Length > 0;
             foreach (var c in value) ok &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-            if (!ok) throw new global::System.ArgumentException("'" + key + "' must be lowercase letters, digits and '-', starting with a letter (e.g. sentiment-dp), not '" + value + "'.");
+            if (!ok) throw new global::System.ArgumentException("'" + key + "' must be lowercase letters, digits and '-' only (e.g. sentiment-dp), not '" + value + "'.");
             return value;
         }
 
