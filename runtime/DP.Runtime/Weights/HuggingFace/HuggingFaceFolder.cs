@@ -41,7 +41,8 @@ public static class HuggingFaceFolder
     public static IPromptableBackbone LoadBackbone(string folder, ScalarType dtype = ScalarType.Float32)
         => LoadBackboneWithReport(folder, dtype).Backbone;
 
-    private static (IPromptableBackbone Backbone, WeightLoadReport Report) LoadBackboneWithReport(string folder, ScalarType dtype)
+    /// <summary><see cref="LoadBackbone"/>, also returning which tensors were loaded and which were deliberately ignored.</summary>
+    public static (IPromptableBackbone Backbone, WeightLoadReport Report) LoadBackboneWithReport(string folder, ScalarType dtype = ScalarType.Float32)
     {
         var (modelType, json, configPath) = ReadConfig(folder);
         nn.Module module;
