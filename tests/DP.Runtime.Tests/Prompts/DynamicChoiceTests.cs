@@ -117,14 +117,12 @@ public class DynamicChoiceTests
     [Fact]
     public void LengthLogitsReceiveStraightThroughGradient()
     {
-        using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Prefix, LengthLogitsPolicy()));
+        using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Prefix, LengthPolicy.Task));
         model.Module.train();
         model.Loss(PromptTestKit.TokenPresenceBatch(8, seed: 7)).backward();
         var logits = model.named_parameters().Single(p => p.name == "length.logits").parameter;
         Assert.True(logits.grad!.abs().sum().item<float>() > 0);
     }
-
-    private static LengthPolicy LengthLogitsPolicy() => LengthPolicy.Task;
 
     [Fact]
     public void PoolWeightsSumToOneAndAPoolOfOneIsTheSharedPrompt()
