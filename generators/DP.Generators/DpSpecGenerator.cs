@@ -78,7 +78,7 @@ public sealed class DpSpecGenerator : IIncrementalGenerator
         catch (Exception ex)
         {
             // Never expected: the validator reports every problem as a diagnostic. Kept so a bug cannot crash the build.
-            var info = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError.Id, file.Path, SourceSpan.FileStart, ex.GetType().Name + ": " + ex.Message);
+            var info = DiagnosticInfo.Create(DiagnosticIds.InternalError, file.Path, SourceSpan.FileStart, ex.GetType().Name + ": " + ex.Message);
             return new SpecValidationResult(file.Path, null, new[] { info }.ToEquatableArray());
         }
     }

@@ -26,7 +26,7 @@ public sealed record GenerationModel(
             var first = specs.FirstOrDefault(s => s.Name == spec.Name || s.TypeName == spec.TypeName);
             if (first is not null)
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateExperiment.Id, spec.SpecPath, spec.NameSpan, spec.Name, first.SpecFileName));
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticIds.DuplicateExperiment, spec.SpecPath, spec.NameSpan, spec.Name, first.SpecFileName));
                 continue;
             }
             specs.Add(spec);

@@ -6,11 +6,17 @@ return name switch
 {
     "gemm" => GemmPeak.Run(),
     "speed" => SpeedBenchmark.Run(args[1..]),
+    "soak" => DP.Benchmarks.Soak.SoakBenchmark.Run(args[1..]),
+    "generator" => DP.Benchmarks.Generator.GeneratorBenchmark.Run(args[1..]),
+    "accuracy" => DP.Benchmarks.Accuracy.AccuracyBenchmark.Run(args[1..]),
     _ => Help(),
 };
 
 static int Help()
 {
     Console.WriteLine("benchmarks: gemm | speed [methods,comma,separated] [--steps N]");
+    Console.WriteLine("            " + DP.Benchmarks.Soak.SoakBenchmark.Usage);
+    Console.WriteLine("            " + DP.Benchmarks.Generator.GeneratorBenchmark.Usage);
+    Console.WriteLine("            " + DP.Benchmarks.Accuracy.AccuracyOptions.Usage.Replace("\n", "\n            "));
     return 2;
 }

@@ -105,7 +105,7 @@ public class DiagnosticTests
 
     [Fact]
     public void DP0013_template_field_not_in_fields()
-        => AssertAt(Single("experiment: a\ntask:\n  kind: custom\n  fields: [text]\n  labels: { a: x, b: y }\n  template: \"{txt} It was\"\n"), "DP0013", 6, 13, "{txt}");
+        => AssertAt(Single("experiment: a\ntask:\n  kind: custom\n  fields: [text]\n  labels: { a: x, b: y }\n  template: \"It was {txt}\"\n"), "DP0013", 6, 21, "{txt}");
 
     [Fact]
     public void DP0014_few_shot_with_both_sizes()

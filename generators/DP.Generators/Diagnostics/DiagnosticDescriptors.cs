@@ -13,58 +13,58 @@ public static class DiagnosticDescriptors
     private static DiagnosticDescriptor Error(string id, string title, string message)
         => new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 
-    public static readonly DiagnosticDescriptor YamlSyntax = Error("DP0001", "YAML syntax error",
+    public static readonly DiagnosticDescriptor YamlSyntax = Error(DiagnosticIds.YamlSyntax, "YAML syntax error",
         "The spec is not valid YAML: {0}; fix the indentation or quoting at this point");
 
-    public static readonly DiagnosticDescriptor UnknownKey = Error("DP0002", "Unknown key",
+    public static readonly DiagnosticDescriptor UnknownKey = Error(DiagnosticIds.UnknownKey, "Unknown key",
         "Unknown key '{0}' {1}{2}; allowed keys: {3}");
 
-    public static readonly DiagnosticDescriptor DuplicateKey = Error("DP0003", "Duplicate key",
+    public static readonly DiagnosticDescriptor DuplicateKey = Error(DiagnosticIds.DuplicateKey, "Duplicate key",
         "Key '{0}' appears twice; keep one of them (the first is at line {1})");
 
-    public static readonly DiagnosticDescriptor WrongShape = Error("DP0004", "Wrong YAML node shape",
+    public static readonly DiagnosticDescriptor WrongShape = Error(DiagnosticIds.WrongShape, "Wrong YAML node shape",
         "'{0}' must be {1}, not {2}; write e.g. {3}");
 
-    public static readonly DiagnosticDescriptor WrongType = Error("DP0005", "Value has the wrong type",
+    public static readonly DiagnosticDescriptor WrongType = Error(DiagnosticIds.WrongType, "Value has the wrong type",
         "'{0}' must be {1}, but '{2}' is not; write e.g. {3}");
 
-    public static readonly DiagnosticDescriptor OutOfRange = Error("DP0006", "Value out of range",
+    public static readonly DiagnosticDescriptor OutOfRange = Error(DiagnosticIds.OutOfRange, "Value out of range",
         "'{0}' is {1} but must be {2}");
 
-    public static readonly DiagnosticDescriptor UnknownChoice = Error("DP0007", "Unknown choice word",
+    public static readonly DiagnosticDescriptor UnknownChoice = Error(DiagnosticIds.UnknownChoice, "Unknown choice word",
         "'{0}' cannot be '{1}'{2}; write one of: {3}");
 
-    public static readonly DiagnosticDescriptor MissingKey = Error("DP0008", "Required key missing",
+    public static readonly DiagnosticDescriptor MissingKey = Error(DiagnosticIds.MissingKey, "Required key missing",
         "The spec needs '{0}'; add e.g. {1}");
 
-    public static readonly DiagnosticDescriptor InvalidName = Error("DP0009", "Invalid experiment name",
+    public static readonly DiagnosticDescriptor InvalidName = Error(DiagnosticIds.InvalidName, "Invalid experiment name",
         "Experiment name '{0}' must be lowercase letters, digits and '-', starting with a letter (e.g. 'sentiment-dp')");
 
-    public static readonly DiagnosticDescriptor DuplicateExperiment = Error("DP0010", "Duplicate experiment name",
+    public static readonly DiagnosticDescriptor DuplicateExperiment = Error(DiagnosticIds.DuplicateExperiment, "Duplicate experiment name",
         "Experiment '{0}' is also declared in '{1}'; give each spec its own 'experiment' name");
 
-    public static readonly DiagnosticDescriptor MethodMismatch = Error("DP0011", "Option not used by this method",
+    public static readonly DiagnosticDescriptor MethodMismatch = Error(DiagnosticIds.MethodMismatch, "Option not used by this method",
         "'{0}' is not used with method kind '{1}'; {2}");
 
-    public static readonly DiagnosticDescriptor TaskRule = Error("DP0012", "Task data rule",
+    public static readonly DiagnosticDescriptor TaskRule = Error(DiagnosticIds.TaskRule, "Task data rule",
         "{0}");
 
-    public static readonly DiagnosticDescriptor TemplateField = Error("DP0013", "Template names an unknown field",
+    public static readonly DiagnosticDescriptor TemplateField = Error(DiagnosticIds.TemplateField, "Template names an unknown field",
         "Template field '{{{0}}}' is not a field of this task; use one of: {1}");
 
-    public static readonly DiagnosticDescriptor FewShotChoice = Error("DP0014", "few_shot needs exactly one size",
+    public static readonly DiagnosticDescriptor FewShotChoice = Error(DiagnosticIds.FewShotChoice, "few_shot needs exactly one size",
         "few_shot needs exactly one of 'per_label' or 'total'{0}");
 
-    public static readonly DiagnosticDescriptor BestMetric = Error("DP0015", "best_metric does not fit the task",
+    public static readonly DiagnosticDescriptor BestMetric = Error(DiagnosticIds.BestMetric, "best_metric does not fit the task",
         "best_metric '{0}' is not reported by {1}; use one of: {2}");
 
-    public static readonly DiagnosticDescriptor Inconsistent = Error("DP0016", "Inconsistent values",
+    public static readonly DiagnosticDescriptor Inconsistent = Error(DiagnosticIds.Inconsistent, "Inconsistent values",
         "{0}");
 
-    public static readonly DiagnosticDescriptor FieldName = Error("DP0017", "Invalid field name",
+    public static readonly DiagnosticDescriptor FieldName = Error(DiagnosticIds.FieldName, "Invalid field name",
         "{0}");
 
-    public static readonly DiagnosticDescriptor InternalError = Error("DP0018", "Internal generator error",
+    public static readonly DiagnosticDescriptor InternalError = Error(DiagnosticIds.InternalError, "Internal generator error",
         "The DP spec generator failed on this file ({0}); please report it with the spec");
 
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]

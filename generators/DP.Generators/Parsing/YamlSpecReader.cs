@@ -48,7 +48,7 @@ public static class YamlSpecReader
             Next(parser);
             if (parser.Current is DocumentStart second)
             {
-                errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.YamlSyntax.Id, path, ToSpan(second.Start, second.End),
+                errors.Add(DiagnosticInfo.Create(DiagnosticIds.YamlSyntax, path, ToSpan(second.Start, second.End),
                     "a spec holds one YAML document, but a second one starts here ('---'); put each experiment in its own .dp.yaml file"));
             }
             return new RawDocument(root, errors);
@@ -56,7 +56,7 @@ public static class YamlSpecReader
         catch (YamlException ex)
         {
             var message = MarkPrefix.Replace(ex.Message, "").TrimEnd('.');
-            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.YamlSyntax.Id, path, ToSpan(ex.Start, ex.End), message));
+            errors.Add(DiagnosticInfo.Create(DiagnosticIds.YamlSyntax, path, ToSpan(ex.Start, ex.End), message));
             return new RawDocument(null, errors);
         }
         catch (InvalidOperationException)
@@ -64,7 +64,7 @@ public static class YamlSpecReader
             // YamlDotNet 18.1's scanner throws this (not a YamlException) for some malformed flow collections, e.g. an
             // unclosed '{' followed by a block list item. Point at the last part it could read.
             var at = parser.LastEnd;
-            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.YamlSyntax.Id, path, ToSpan(at, at),
+            errors.Add(DiagnosticInfo.Create(DiagnosticIds.YamlSyntax, path, ToSpan(at, at),
                 "the YAML parser could not read past this point (an unclosed '{' or '[', or a value spilling onto the next line?)"));
             return new RawDocument(null, errors);
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Linq;
+using DP.Generators.Diagnostics;
 using DP.Generators.Model;
 
 namespace DP.Generators.Validation;
@@ -40,7 +41,7 @@ public static class ScalarConverter
         if (isNull)
         {
             if (option.Nullable) return Result.Success(null);
-            return Result.Fail("DP0005", option.Key, TypeName(option), "(empty)", Example(option));
+            return Result.Fail(DiagnosticIds.WrongType, option.Key, TypeName(option), "(empty)", Example(option));
         }
         switch (option.Kind)
         {
@@ -48,32 +49,32 @@ public static class ScalarConverter
             {
                 if (!long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) || n < int.MinValue || n > int.MaxValue)
                 {
-                    return Result.Fail("DP0005", option.Key, TypeName(option), value, Example(option));
+                    return Result.Fail(DiagnosticIds.WrongType, option.Key, TypeName(option), value, Example(option));
                 }
-                if (!option.InRange(n)) return Result.Fail("DP0006", option.Key, value, option.RangeText());
+                if (!option.InRange(n)) return Result.Fail(DiagnosticIds.OutOfRange, option.Key, value, option.RangeText());
                 return Result.Success(n.ToString(CultureInfo.InvariantCulture));
             }
             case SpecValueKind.Double:
             {
                 if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || double.IsNaN(d) || double.IsInfinity(d))
                 {
-                    return Result.Fail("DP0005", option.Key, TypeName(option), value, Example(option));
+                    return Result.Fail(DiagnosticIds.WrongType, option.Key, TypeName(option), value, Example(option));
                 }
-                if (!option.InRange(d)) return Result.Fail("DP0006", option.Key, value, option.RangeText());
+                if (!option.InRange(d)) return Result.Fail(DiagnosticIds.OutOfRange, option.Key, value, option.RangeText());
                 return Result.Success(d.ToString("R", CultureInfo.InvariantCulture));
             }
             case SpecValueKind.Bool:
                 if (value == "true" || value == "True" || value == "TRUE") return Result.Success("true");
                 if (value == "false" || value == "False" || value == "FALSE") return Result.Success("false");
-                return Result.Fail("DP0005", option.Key, TypeName(option), value, Example(option));
+                return Result.Fail(DiagnosticIds.WrongType, option.Key, TypeName(option), value, Example(option));
             case SpecValueKind.Enum:
             {
                 var words = option.Choices.Select(c => c.Word).ToArray();
                 if (words.Contains(value)) return Result.Success(value);
-                return Result.Fail("DP0007", option.Key, value, Suggestions.DidYouMean(value, words), string.Join(", ", words));
+                return Result.Fail(DiagnosticIds.UnknownChoice, option.Key, value, Suggestions.DidYouMean(value, words), string.Join(", ", words));
             }
             default:
-                if (value.Length == 0 && !option.Nullable) return Result.Fail("DP0005", option.Key, TypeName(option), "(empty)", Example(option));
+                if (value.Length == 0 && !option.Nullable) return Result.Fail(DiagnosticIds.WrongType, option.Key, TypeName(option), "(empty)", Example(option));
                 return Result.Success(value.Length == 0 ? null : value);
         }
     }

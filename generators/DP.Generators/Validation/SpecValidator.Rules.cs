@@ -49,7 +49,7 @@ public sealed partial class SpecValidator
     {
         void NotWith(string key, string advice)
         {
-            if (bound.Get(key) is { } v) Report(DiagnosticDescriptors.MethodMismatch.Id, v.KeySpan, key, method, advice);
+            if (bound.Get(key) is { } v) Report(DiagnosticIds.MethodMismatch, v.KeySpan, key, method, advice);
         }
 
         if (method != "dynamic")
@@ -59,7 +59,7 @@ public sealed partial class SpecValidator
             {
                 if (bound.Get(key) is { Text: "task" or "instance" } v)
                 {
-                    Report(DiagnosticDescriptors.MethodMismatch.Id, v.ValueSpan, key + ": " + v.Text, method,
+                    Report(DiagnosticIds.MethodMismatch, v.ValueSpan, key + ": " + v.Text, method,
                         "task and instance policies need 'kind: dynamic'; use " + (key == "method.position" ? "'position: prefix'" : "'length: fixed'") + " or switch to dynamic");
                 }
             }
@@ -89,7 +89,7 @@ public sealed partial class SpecValidator
         }
         else if (bound.Get("method.position") is { Text: not "prefix" } position)
         {
-            Report(DiagnosticDescriptors.MethodMismatch.Id, position.ValueSpan, "method.position: " + position.Text, method,
+            Report(DiagnosticIds.MethodMismatch, position.ValueSpan, "method.position: " + position.Text, method,
                 "P-tuning v2 puts its prompts in front of every layer; write 'position: prefix' or remove it");
         }
 
@@ -97,20 +97,20 @@ public sealed partial class SpecValidator
         var initText = bound.Get("method.init_text");
         if (init == "text" && initText?.Text is null && method != "finetune")
         {
-            Report(DiagnosticDescriptors.Inconsistent.Id, bound.Get("method.init")!.ValueSpan, "'init: text' needs the text to start from; add e.g. 'init_text: \"It was great\"' under method");
+            Report(DiagnosticIds.Inconsistent, bound.Get("method.init")!.ValueSpan, "'init: text' needs the text to start from; add e.g. 'init_text: \"It was great\"' under method");
         }
         if (initText is { Text: not null } && init != "text" && method != "finetune")
         {
-            Report(DiagnosticDescriptors.Inconsistent.Id, initText.KeySpan, "'init_text' is used only with 'init: text'; write 'init: text' or remove init_text");
+            Report(DiagnosticIds.Inconsistent, initText.KeySpan, "'init_text' is used only with 'init: text'; write 'init: text' or remove init_text");
         }
         if (bound.Get("method.reparameterize_hidden") is { } hidden && bound.Get("method.reparameterize")?.Text != "true" && method == "prefix")
         {
-            Report(DiagnosticDescriptors.Inconsistent.Id, hidden.KeySpan, "'reparameterize_hidden' is used only with 'reparameterize: true'; add it or remove reparameterize_hidden");
+            Report(DiagnosticIds.Inconsistent, hidden.KeySpan, "'reparameterize_hidden' is used only with 'reparameterize: true'; add it or remove reparameterize_hidden");
         }
         var initial = Number(bound.Get("method.gumbel.initial_temperature")?.Text ?? "1");
         if (bound.Get("method.gumbel.min_temperature") is { } min && Number(min.Text!) > initial)
         {
-            Report(DiagnosticDescriptors.Inconsistent.Id, min.ValueSpan, "min_temperature " + min.Text + " is above initial_temperature " + Format(initial) + "; the temperature only decreases, so make min_temperature <= initial_temperature");
+            Report(DiagnosticIds.Inconsistent, min.ValueSpan, "min_temperature " + min.Text + " is above initial_temperature " + Format(initial) + "; the temperature only decreases, so make min_temperature <= initial_temperature");
         }
     }
 
@@ -119,7 +119,7 @@ public sealed partial class SpecValidator
         var maxSteps = Number(bound.Get("training.max_steps")?.Text ?? "200");
         if (bound.Get("training.warmup_steps") is { } warmup && Number(warmup.Text!) > maxSteps)
         {
-            Report(DiagnosticDescriptors.Inconsistent.Id, warmup.ValueSpan, "warmup_steps " + warmup.Text + " exceeds max_steps " + Format(maxSteps) + "; use at most max_steps warm-up steps");
+            Report(DiagnosticIds.Inconsistent, warmup.ValueSpan, "warmup_steps " + warmup.Text + " exceeds max_steps " + Format(maxSteps) + "; use at most max_steps warm-up steps");
         }
         if (bound.Get("training.best_metric") is { } metric)
         {
@@ -129,7 +129,7 @@ public sealed partial class SpecValidator
             if (!metrics.Contains(metric.Text))
             {
                 var what = kind == "custom" ? "a custom classification task" : "SuperGLUE " + superglue;
-                Report(DiagnosticDescriptors.BestMetric.Id, metric.ValueSpan, metric.Text ?? "", what, string.Join(", ", metrics));
+                Report(DiagnosticIds.BestMetric, metric.ValueSpan, metric.Text ?? "", what, string.Join(", ", metrics));
             }
         }
     }
@@ -144,11 +144,11 @@ public sealed partial class SpecValidator
         {
             if (superglue is null)
             {
-                Report(DiagnosticDescriptors.TaskRule.Id, kindSpan, "a SuperGLUE task needs 'superglue: <task>' (one of " + string.Join(", ", SpecSchema.SuperGlueTasks) + "); for your own data write 'kind: custom'");
+                Report(DiagnosticIds.TaskRule, kindSpan, "a SuperGLUE task needs 'superglue: <task>' (one of " + string.Join(", ", SpecSchema.SuperGlueTasks) + "); for your own data write 'kind: custom'");
             }
             if (task.Fields is not null)
             {
-                Report(DiagnosticDescriptors.TaskRule.Id, task.FieldsSpan, "'fields' is for 'kind: custom'; a SuperGLUE task has fixed fields, remove 'fields'");
+                Report(DiagnosticIds.TaskRule, task.FieldsSpan, "'fields' is for 'kind: custom'; a SuperGLUE task has fixed fields, remove 'fields'");
             }
             knownFields = SpecSchema.SuperGlueFields(superglue?.Text ?? "rte");
         }
@@ -156,15 +156,15 @@ public sealed partial class SpecValidator
         {
             if (superglue is not null)
             {
-                Report(DiagnosticDescriptors.TaskRule.Id, superglue.KeySpan, "'superglue' names a SuperGLUE task but this task is 'kind: custom'; remove 'superglue' or write 'kind: superglue'");
+                Report(DiagnosticIds.TaskRule, superglue.KeySpan, "'superglue' names a SuperGLUE task but this task is 'kind: custom'; remove 'superglue' or write 'kind: superglue'");
             }
             if (task.Fields is null || task.Fields.Count == 0)
             {
-                Report(DiagnosticDescriptors.TaskRule.Id, task.Fields is null ? kindSpan : task.FieldsSpan, "a custom task needs its text fields; add e.g. 'fields: [text]'");
+                Report(DiagnosticIds.TaskRule, task.Fields is null ? kindSpan : task.FieldsSpan, "a custom task needs its text fields; add e.g. 'fields: [text]'");
             }
             if (task.Labels is null || task.Labels.Count < 2)
             {
-                Report(DiagnosticDescriptors.TaskRule.Id, task.Labels is null ? kindSpan : task.LabelsSpan, "a custom task needs at least two labels mapped to verbalizer words; add e.g. 'labels: { positive: great, negative: terrible }'");
+                Report(DiagnosticIds.TaskRule, task.Labels is null ? kindSpan : task.LabelsSpan, "a custom task needs at least two labels mapped to verbalizer words; add e.g. 'labels: { positive: great, negative: terrible }'");
             }
             knownFields = task.Fields?.Select(f => f.Name).ToList() ?? new List<string>();
             CheckFieldNames(task);
@@ -177,7 +177,7 @@ public sealed partial class SpecValidator
                 var name = m.Groups[1].Value;
                 if (!knownFields.Contains(name))
                 {
-                    Report(DiagnosticDescriptors.TemplateField.Id, templateValue.ValueSpan, name, knownFields.Count == 0 ? "(no fields declared)" : string.Join(", ", knownFields));
+                    Report(DiagnosticIds.TemplateField, Within(templateValue.ValueSpan, "{" + name + "}"), name, knownFields.Count == 0 ? "(no fields declared)" : string.Join(", ", knownFields));
                 }
             }
         }
@@ -188,7 +188,7 @@ public sealed partial class SpecValidator
             var total = task.Get("task.few_shot.total")?.Text;
             if ((perLabel is null) == (total is null))
             {
-                Report(DiagnosticDescriptors.FewShotChoice.Id, fewShotSpan, perLabel is null ? "; add e.g. 'per_label: 16'" : "; remove one of them");
+                Report(DiagnosticIds.FewShotChoice, fewShotSpan, perLabel is null ? "; add e.g. 'per_label: 16'" : "; remove one of them");
             }
         }
 
@@ -198,7 +198,7 @@ public sealed partial class SpecValidator
             {
                 if (task.Get(key) is { } v)
                 {
-                    Report(DiagnosticDescriptors.Inconsistent.Id, v.KeySpan, "'" + v.Option.Name + "' applies only when 'multitask' lists other tasks; add multitask entries or remove it");
+                    Report(DiagnosticIds.Inconsistent, v.KeySpan, "'" + v.Option.Name + "' applies only when 'multitask' lists other tasks; add multitask entries or remove it");
                 }
             }
         }
@@ -217,6 +217,17 @@ public sealed partial class SpecValidator
             multitask.ToEquatableArray());
     }
 
+    // The span of 'part' inside a one-line value as written (quotes and all), so the error points at the bad
+    // {field} itself; the whole value when it cannot be found verbatim (escapes, folded lines).
+    private SourceSpan Within(SourceSpan value, string part)
+    {
+        if (value.StartLine != value.EndLine || value.Start + value.Length > _text.Length) return value;
+        var index = _text.Substring(value.Start, value.Length).IndexOf(part, StringComparison.Ordinal);
+        if (index < 0) return value;
+        var column = value.StartColumn + index;
+        return new SourceSpan(value.Start + index, part.Length, value.StartLine, column, value.StartLine, column + part.Length);
+    }
+
     private void CheckFieldNames(BoundTask task)
     {
         if (task.Fields is null) return;
@@ -227,15 +238,15 @@ public sealed partial class SpecValidator
         {
             if (!Identifier.IsMatch(name))
             {
-                Report(DiagnosticDescriptors.FieldName.Id, span, "field '" + name + "' must be letters, digits and '_' (not starting with a digit), e.g. 'premise' or 'sentence_1'");
+                Report(DiagnosticIds.FieldName, span, "field '" + name + "' must be letters, digits and '_' (not starting with a digit), e.g. 'premise' or 'sentence_1'");
             }
             else if (name == labelField)
             {
-                Report(DiagnosticDescriptors.FieldName.Id, span, "field '" + name + "' is the label field; list only text fields in 'fields'");
+                Report(DiagnosticIds.FieldName, span, "field '" + name + "' is the label field; list only text fields in 'fields'");
             }
             else if (properties.TryGetValue(PropertyNameFor(name), out var other))
             {
-                Report(DiagnosticDescriptors.FieldName.Id, span, "field '" + name + "' " + (other == name ? "is listed twice" : "clashes with '" + other + "' (both become " + PropertyNameFor(name) + ")") + "; list each field once");
+                Report(DiagnosticIds.FieldName, span, "field '" + name + "' " + (other == name ? "is listed twice" : "clashes with '" + other + "' (both become " + PropertyNameFor(name) + ")") + "; list each field once");
             }
             else
             {

@@ -18,6 +18,7 @@ public sealed partial class SpecValidator
 {
     private readonly string _path;
     private readonly List<DiagnosticInfo> _diagnostics = new();
+    private string _text = "";
 
     private SpecValidator(string path) => _path = path;
 
@@ -60,6 +61,7 @@ public sealed partial class SpecValidator
 
     private ExperimentSpec? Run(string text)
     {
+        _text = text;
         var document = YamlSpecReader.Read(_path, text);
         _diagnostics.AddRange(document.Errors);
         if (document.Errors.Count > 0) return null;
@@ -75,17 +77,17 @@ public sealed partial class SpecValidator
                 BindMapping(root, "", bound, null);
                 break;
             default:
-                Report(DiagnosticDescriptors.WrongShape.Id, document.Root.Span, "the spec", "a mapping of keys", document.Root.ShapeName, "'experiment: my-experiment'");
+                Report(DiagnosticIds.WrongShape, document.Root.Span, "the spec", "a mapping of keys", document.Root.ShapeName, "'experiment: my-experiment'");
                 return null;
         }
 
-        if (bound.Name is null && !_diagnostics.Any(d => d.Id == DiagnosticDescriptors.InvalidName.Id))
+        if (bound.Name is null && !_diagnostics.Any(d => d.Id == DiagnosticIds.InvalidName))
         {
-            Report(DiagnosticDescriptors.MissingKey.Id, SourceSpan.FileStart, SpecSchema.Experiment, "'experiment: my-experiment' as the first line");
+            Report(DiagnosticIds.MissingKey, SourceSpan.FileStart, SpecSchema.Experiment, "'experiment: my-experiment' as the first line");
         }
         if (bound.Task is null)
         {
-            Report(DiagnosticDescriptors.MissingKey.Id, SourceSpan.FileStart, "task", "'task: { kind: superglue, superglue: rte }'");
+            Report(DiagnosticIds.MissingKey, SourceSpan.FileStart, "task", "'task: { kind: superglue, superglue: rte }'");
         }
         if (_diagnostics.Count > 0 || bound.Name is null || bound.Task is null) return null;
 
@@ -102,7 +104,7 @@ public sealed partial class SpecValidator
             var name = entry.Key.Value;
             if (seen.TryGetValue(name, out var first))
             {
-                Report(DiagnosticDescriptors.DuplicateKey.Id, entry.Key.Span, name, (first.StartLine + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Report(DiagnosticIds.DuplicateKey, entry.Key.Span, name, (first.StartLine + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 continue;
             }
             seen[name] = entry.Key.Span;
@@ -118,12 +120,12 @@ public sealed partial class SpecValidator
         {
             if (value is not RawScalar scalar || scalar.IsNull)
             {
-                Report(DiagnosticDescriptors.WrongShape.Id, value.Span, key, "a name", value.ShapeName, "'experiment: sentiment-dp'");
+                Report(DiagnosticIds.WrongShape, value.Span, key, "a name", value.ShapeName, "'experiment: sentiment-dp'");
                 return;
             }
             if (!IsValidName(scalar.Value))
             {
-                Report(DiagnosticDescriptors.InvalidName.Id, scalar.Span, scalar.Value);
+                Report(DiagnosticIds.InvalidName, scalar.Span, scalar.Value);
                 return;
             }
             spec.Name = scalar.Value;
@@ -172,18 +174,18 @@ public sealed partial class SpecValidator
         {
             var allowed = SpecSchema.ChildNames(parent).Where(n => !(task is { IsMain: false } && IsMainTaskOnly(parent, n))).ToList();
             var where = parent.Length == 0 ? "at the top level" : "under '" + parent + "'";
-            Report(DiagnosticDescriptors.UnknownKey.Id, entry.Key.Span, entry.Key.Value, where, Suggestions.DidYouMean(entry.Key.Value, allowed), Suggestions.List(allowed));
+            Report(DiagnosticIds.UnknownKey, entry.Key.Span, entry.Key.Value, where, Suggestions.DidYouMean(entry.Key.Value, allowed), Suggestions.List(allowed));
             return;
         }
         if (option.MainTaskOnly && task is { IsMain: false })
         {
-            Report(DiagnosticDescriptors.TaskRule.Id, entry.Key.Span,
+            Report(DiagnosticIds.TaskRule, entry.Key.Span,
                 "'" + option.Name + "' belongs to the main task, not to a multitask entry; move it up under 'task:'");
             return;
         }
         if (value is not RawScalar raw)
         {
-            Report(DiagnosticDescriptors.WrongShape.Id, value.Span, key, "a single value", value.ShapeName, ScalarConverter.Example(option));
+            Report(DiagnosticIds.WrongShape, value.Span, key, "a single value", value.ShapeName, ScalarConverter.Example(option));
             return;
         }
         var converted = ScalarConverter.Convert(option, raw.Value, raw.IsNull);
@@ -203,7 +205,7 @@ public sealed partial class SpecValidator
     {
         if (value is RawMapping map) return map;
         if (value is RawScalar { IsNull: true }) return new RawMapping(value.Span, Array.Empty<RawEntry>());
-        Report(DiagnosticDescriptors.WrongShape.Id, value.Span, key, "a mapping", value.ShapeName, example);
+        Report(DiagnosticIds.WrongShape, value.Span, key, "a mapping", value.ShapeName, example);
         return null;
     }
 
@@ -216,12 +218,12 @@ public sealed partial class SpecValidator
             foreach (var item in sequence.Items)
             {
                 if (item is RawScalar { IsNull: false } s) list.Add((s.Value, s.Span));
-                else Report(DiagnosticDescriptors.WrongShape.Id, item.Span, SpecSchema.TaskFields + " item", "a field name", item.ShapeName, "'fields: [premise, hypothesis]'");
+                else Report(DiagnosticIds.WrongShape, item.Span, SpecSchema.TaskFields + " item", "a field name", item.ShapeName, "'fields: [premise, hypothesis]'");
             }
         }
         else if (!(entry.Value is RawScalar { IsNull: true }))
         {
-            Report(DiagnosticDescriptors.WrongShape.Id, entry.Value.Span, SpecSchema.TaskFields, "a list", entry.Value.ShapeName, "'fields: [premise, hypothesis]'");
+            Report(DiagnosticIds.WrongShape, entry.Value.Span, SpecSchema.TaskFields, "a list", entry.Value.ShapeName, "'fields: [premise, hypothesis]'");
             return;
         }
         task.Fields = list;
@@ -234,7 +236,7 @@ public sealed partial class SpecValidator
         {
             if (!(entry.Value is RawScalar { IsNull: true }))
             {
-                Report(DiagnosticDescriptors.WrongShape.Id, entry.Value.Span, SpecSchema.TaskLabels, "a mapping of label value to word", entry.Value.ShapeName, "'labels: { positive: great, negative: terrible }'");
+                Report(DiagnosticIds.WrongShape, entry.Value.Span, SpecSchema.TaskLabels, "a mapping of label value to word", entry.Value.ShapeName, "'labels: { positive: great, negative: terrible }'");
                 return;
             }
             task.Labels = new List<(string, string)>();
@@ -246,7 +248,7 @@ public sealed partial class SpecValidator
         {
             if (seen.TryGetValue(label.Key.Value, out var first))
             {
-                Report(DiagnosticDescriptors.DuplicateKey.Id, label.Key.Span, label.Key.Value, (first.StartLine + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Report(DiagnosticIds.DuplicateKey, label.Key.Span, label.Key.Value, (first.StartLine + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 continue;
             }
             seen[label.Key.Value] = label.Key.Span;
@@ -256,7 +258,7 @@ public sealed partial class SpecValidator
             }
             else
             {
-                Report(DiagnosticDescriptors.WrongShape.Id, label.Value.Span, SpecSchema.TaskLabels + "." + label.Key.Value, "a verbalizer word", label.Value.ShapeName, "'" + label.Key.Value + ": great'");
+                Report(DiagnosticIds.WrongShape, label.Value.Span, SpecSchema.TaskLabels + "." + label.Key.Value, "a verbalizer word", label.Value.ShapeName, "'" + label.Key.Value + ": great'");
             }
         }
         task.Labels = labels;
@@ -266,21 +268,21 @@ public sealed partial class SpecValidator
     {
         if (!task.IsMain)
         {
-            Report(DiagnosticDescriptors.TaskRule.Id, entry.Key.Span, "a multitask entry cannot have its own 'multitask'; list every task under the main task's 'multitask'");
+            Report(DiagnosticIds.TaskRule, entry.Key.Span, "a multitask entry cannot have its own 'multitask'; list every task under the main task's 'multitask'");
             return;
         }
         task.MultitaskSpan = entry.Key.Span;
         if (entry.Value is RawScalar { IsNull: true }) return;
         if (entry.Value is not RawSequence sequence)
         {
-            Report(DiagnosticDescriptors.WrongShape.Id, entry.Value.Span, SpecSchema.TaskMultitask, "a list of tasks", entry.Value.ShapeName, "'multitask: [ { kind: superglue, superglue: boolq } ]'");
+            Report(DiagnosticIds.WrongShape, entry.Value.Span, SpecSchema.TaskMultitask, "a list of tasks", entry.Value.ShapeName, "'multitask: [ { kind: superglue, superglue: boolq } ]'");
             return;
         }
         foreach (var item in sequence.Items)
         {
             if (item is not RawMapping map)
             {
-                Report(DiagnosticDescriptors.WrongShape.Id, item.Span, SpecSchema.TaskMultitask + " item", "a task mapping", item.ShapeName, "'- { kind: superglue, superglue: boolq }'");
+                Report(DiagnosticIds.WrongShape, item.Span, SpecSchema.TaskMultitask + " item", "a task mapping", item.ShapeName, "'- { kind: superglue, superglue: boolq }'");
                 continue;
             }
             var sub = new BoundTask(map.Span, isMain: false);

@@ -17,6 +17,7 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
 
     private readonly WordPieceTokenizer _wordPiece;
     private readonly (string Text, int Id)[] _specials;
+    private readonly string[] _tokens; // id → vocabulary line
 
     public SpecialTokens Special { get; }
     public int VocabSize { get; }
@@ -24,11 +25,12 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
     /// <summary>Whether text is lower-cased and stripped of accents first (true for uncased models such as MiniLM).</summary>
     public bool LowerCase { get; }
 
-    private WordPieceTextTokenizer(WordPieceTokenizer wordPiece, IReadOnlyDictionary<string, int> specials, int vocabSize, bool lowerCase)
+    private WordPieceTextTokenizer(WordPieceTokenizer wordPiece, IReadOnlyDictionary<string, int> specials, string[] tokens, bool lowerCase)
     {
         _wordPiece = wordPiece;
         _specials = specials.Select(kv => (kv.Key, kv.Value)).ToArray();
-        VocabSize = vocabSize;
+        _tokens = tokens;
+        VocabSize = tokens.Length;
         LowerCase = lowerCase;
         Special = new SpecialTokens(Pad: specials["[PAD]"], Cls: specials["[CLS]"], Sep: specials["[SEP]"],
             Unk: specials["[UNK]"], Mask: specials["[MASK]"]);
@@ -47,12 +49,12 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
     {
         using var buffer = new MemoryStream();
         vocab.CopyTo(buffer);
-        var lines = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).Split('\n');
-        int size = lines.Length > 0 && lines[^1].Length == 0 ? lines.Length - 1 : lines.Length;
+        var lines = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        if (lines.Length > 0 && lines[^1].Length == 0) lines = lines[..^1];
         var specials = new Dictionary<string, int>();
         foreach (var token in SpecialTokenTexts)
         {
-            int line = Array.FindIndex(lines, l => l.TrimEnd('\r') == token);
+            int line = Array.IndexOf(lines, token);
             if (line < 0) throw new InvalidDataException($"{source}: the WordPiece vocabulary has no '{token}' line.");
             specials[token] = line;
         }
@@ -64,7 +66,7 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
             PreTokenizer = new WordPiecePreTokenizer(),
             UnknownToken = "[UNK]",
         });
-        return new WordPieceTextTokenizer(wordPiece, specials, size, lowerCase);
+        return new WordPieceTextTokenizer(wordPiece, specials, lines, lowerCase);
     }
 
     public int[] EncodeWords(string text)
@@ -120,6 +122,24 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
         return new EncodedText(ids.ToArray(), types);
     }
 
-    /// <summary>Text of the ids, ## pieces joined to their word; special tokens are kept (as HF's decode does by default).</summary>
-    public string Decode(IEnumerable<int> ids) => _wordPiece.Decode(ids, skipSpecialTokens: false) ?? "";
+    /// <summary>
+    /// Text of the ids as Hugging Face's BERT decode gives it (special tokens kept, clean-up of tokenization spaces on):
+    /// ## pieces join their word, other tokens are separated by a space, and spaces before . ? ! , and in
+    /// contractions (n't 's 'm 've 're) are removed.
+    /// </summary>
+    public string Decode(IEnumerable<int> ids)
+    {
+        var sb = new StringBuilder();
+        foreach (var id in ids)
+        {
+            if ((uint)id >= (uint)_tokens.Length)
+                throw new ArgumentOutOfRangeException(nameof(ids), id, $"Token id {id} is outside the vocabulary (0..{_tokens.Length - 1}).");
+            var token = _tokens[id];
+            if (sb.Length > 0 && token.StartsWith("##", StringComparison.Ordinal)) sb.Append(token, 2, token.Length - 2);
+            else (sb.Length > 0 ? sb.Append(' ') : sb).Append(token);
+        }
+        return sb.Replace(" .", ".").Replace(" ?", "?").Replace(" !", "!").Replace(" ,", ",").Replace(" ' ", "'")
+            .Replace(" n't", "n't").Replace(" 'm", "'m").Replace(" 's", "'s").Replace(" 've", "'ve").Replace(" 're", "'re")
+            .ToString();
+    }
 }

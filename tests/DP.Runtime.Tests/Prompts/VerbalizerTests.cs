@@ -63,11 +63,11 @@ internal sealed class TinySeq2Seq : nn.Module, IPromptableBackbone
 
 public class VerbalizerTests
 {
-    private static readonly SpecialTokens T5Special = new(Pad: 0, Cls: null, Sep: 2);
-    private static readonly int[] LabelWords = [11, 12];
+    internal static readonly SpecialTokens T5Special = new(Pad: 0, Cls: null, Sep: 2);
+    internal static readonly int[] LabelWords = [11, 12];
 
     /// <summary>T5-style rows: body then the closing token, no [CLS].</summary>
-    private static DP.Runtime.Models.ModelBatch T5Batch(int rows, int seed, int positiveEvery = 2)
+    internal static DP.Runtime.Models.ModelBatch T5Batch(int rows, int seed, int positiveEvery = 2)
     {
         var bert = PromptTestKit.TokenPresenceBatch(rows, seed, positiveEvery: positiveEvery);
         // Drop the leading [CLS]: shift every row left by one.

@@ -54,6 +54,18 @@ public class T5ReferenceTests
     }
 
     [Fact]
+    public void TorchSaveCheckpointWithSharedStorageLoadsTheSameWeights()
+    {
+        using var fromSafetensors = (T5Model)HuggingFaceFolder.LoadBackbone(Path.Combine(Assets, "tiny_t5"));
+        var (backbone, report) = HuggingFaceFolder.LoadBackboneWithReport(Path.Combine(Assets, "tiny_t5_bin"));
+        using var fromBin = (T5Model)backbone;
+        var expected = fromSafetensors.state_dict();
+        foreach (var (name, tensor) in fromBin.state_dict())
+            Assert.True(tensor.eq(expected[name]).all().item<bool>(), $"{name} differs between pytorch_model.bin and model.safetensors");
+        Assert.Equal(["decoder.embed_tokens.weight", "encoder.embed_tokens.weight"], report.Unused.Order());
+    }
+
+    [Fact]
     public void BFloat16RunStaysNearTheReference()
     {
         var expected = Safetensors.LoadStateDict(Path.Combine(Assets, "tiny_t5_expected.safetensors"));

@@ -100,10 +100,20 @@ public class WordPieceTokenizerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Tok.Encode("a", "b", maxLength: 2));
     }
 
-    [Fact]
-    public void DecodesPieces()
+    [Theory]
+    [InlineData("Unaffable tokenization", "unaffable tokenization")]
+    [InlineData("Hello, world! It's 5 $.", "hello, world! it's 5 $.")]
+    [InlineData("Paris is the [MASK] .", "paris is the [MASK].")]
+    public void DecodesLikeHuggingFace(string text, string expected)
     {
-        Assert.Equal("unaffable tokenization", Tok.Decode(Tok.EncodeWords("Unaffable tokenization")));
+        Assert.Equal(expected, Tok.Decode(Tok.EncodeWords(text)));
+        Assert.Equal("[CLS] yes. [SEP]", Tok.Decode(Tok.Encode("Yes.").Ids));
+    }
+
+    [Fact]
+    public void DecodingAnIdOutsideTheVocabularyIsAnError()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Tok.Decode([101, 30522]));
     }
 
     [Theory]

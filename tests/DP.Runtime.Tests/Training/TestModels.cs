@@ -11,8 +11,10 @@ namespace DP.Runtime.Tests.Training;
 /// Dropout makes training consume the RNG, so resume tests check RNG restoring too. It anneals a fake
 /// temperature and reports fake prompt choices so the trainer's dynamic-prompting paths run.
 /// </summary>
-internal sealed class BagClassifier : ITrainableModel, IPromptChoiceReporter
+internal sealed class BagClassifier : ITrainableModel, IPromptChoiceReporter, IRandomStateOwner
 {
+    // Noise from a generator of its own (like Gumbel noise): checkpoints must carry its state.
+    private readonly Generator noise = new(5);
     private readonly Net net;
     private readonly Dictionary<string, double> extra = new() { ["temperature"] = 1.0 };
 
@@ -36,7 +38,9 @@ internal sealed class BagClassifier : ITrainableModel, IPromptChoiceReporter
 
     public Tensor Loss(ModelBatch batch)
     {
-        var loss = nn.functional.cross_entropy(Scores(batch), batch.Labels);
+        var scores = Scores(batch);
+        if (net.training) scores = scores + rand(scores.shape, generator: noise) * 0.5;
+        var loss = nn.functional.cross_entropy(scores, batch.Labels);
         if (PoisonKey is long k && batch.ExampleKeys.Contains(k)) loss = loss * double.NaN;
         return loss;
     }
@@ -72,7 +76,15 @@ internal sealed class BagClassifier : ITrainableModel, IPromptChoiceReporter
                 Enumerable.Range(0, n).Select(i => 1 + (int)(ids[i * len + 1] % 2)).ToArray());
     }
 
-    public void Dispose() => net.Dispose();
+    public IReadOnlyDictionary<string, Tensor> SaveRandomState() => new Dictionary<string, Tensor> { ["noise"] = noise.get_state() };
+
+    public void LoadRandomState(IReadOnlyDictionary<string, Tensor> states) => noise.set_state(states["noise"]);
+
+    public void Dispose()
+    {
+        net.Dispose();
+        noise.Dispose();
+    }
 
     private sealed class Net : nn.Module<Tensor, Tensor>
     {

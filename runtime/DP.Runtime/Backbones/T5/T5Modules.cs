@@ -27,7 +27,7 @@ public sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x32 = x.to(ScalarType.Float32);
-        var normed = x32 * torch.rsqrt(x32.pow(2).mean([-1], keepdim: true) + _eps);
+        var normed = x32 * torch.rsqrt(x32.square().mean([-1], keepdim: true) + _eps);
         if (weight.dtype != ScalarType.Float32) normed = normed.to(weight.dtype);
         return (weight * normed).MoveToOuterDisposeScope();
     }

@@ -37,7 +37,7 @@ public sealed record PromptModelParts(
 /// prompts go through the one <see cref="PromptAssembler"/>. State-dict prefixes: backbone., prompt., deep_prompt.,
 /// position., length., head.
 /// </summary>
-public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceReporter
+public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceReporter, IRandomStateOwner
 {
     public const string TemperatureKey = "gumbel_temperature";
 
@@ -97,6 +97,14 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         var loss = nn.functional.cross_entropy(Scores(batch), batch.Labels.to(ScalarType.Int64));
         return loss.MoveToOuterDisposeScope();
     }
+
+    // The Gumbel noise generators travel in training checkpoints (resumed runs draw the same noise).
+    IReadOnlyDictionary<string, Tensor> IRandomStateOwner.SaveRandomState() =>
+        _gumbel.SaveState().ToDictionary(kv => "gumbel/" + kv.Key, kv => kv.Value);
+
+    void IRandomStateOwner.LoadRandomState(IReadOnlyDictionary<string, Tensor> states) =>
+        _gumbel.LoadState(states.Where(kv => kv.Key.StartsWith("gumbel/", StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key["gumbel/".Length..], kv => kv.Value));
 
     public void OnOptimizerStep(long step)
     {

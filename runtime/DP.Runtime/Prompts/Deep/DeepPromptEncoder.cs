@@ -10,7 +10,7 @@ namespace DP.Runtime.Prompts.Deep;
 
 /// <summary>
 /// P-tuning v2 deep prompts: n key/value prefix vectors for every layer. Either free parameters
-/// [n, 2·layers·d] or produced by a reparameterisation MLP Embedding(n, d) → Linear → tanh → Linear(→ 2·layers·d).
+/// [n, 2·layers·heads·headDim] or produced by a reparameterisation MLP Embedding(n, d) → Linear → tanh → Linear(→ 2·layers·heads·headDim).
 /// Layout of the 2·layers axis: (layer 0 key, layer 0 value, layer 1 key, ...).
 /// </summary>
 public sealed class DeepPromptEncoder : nn.Module
@@ -25,7 +25,8 @@ public sealed class DeepPromptEncoder : nn.Module
     {
         _shape = shape;
         _length = length;
-        long width = 2L * shape.NumLayers * shape.HiddenSize;
+        // heads · headDim, which for T5 need not equal d_model (v1.1 small: 6 × 64 vs 512).
+        long width = 2L * shape.NumLayers * shape.NumHeads * shape.HeadDim;
         if (!reparameterize)
         {
             weight = new Parameter(ParameterInit.Uniform([length, width], -0.5, 0.5, gen, device));
@@ -51,7 +52,7 @@ public sealed class DeepPromptEncoder : nn.Module
     {
         var flat = weight is not null ? (Tensor)weight : transform!.forward(embedding!.weight!);
         int layers = _shape.NumLayers, heads = _shape.NumHeads, headDim = _shape.HeadDim;
-        // [n, 2L·d] → [2L, heads, n, headDim] → [2L, B, heads, n, headDim]
+        // [n, 2L·heads·headDim] → [2L, heads, n, headDim] → [2L, B, heads, n, headDim]
         var kv = flat.view(_length, 2 * layers, heads, headDim).permute(1, 2, 0, 3).unsqueeze(1).expand(-1, batch, -1, -1, -1);
         var keys = new Tensor[layers];
         var values = new Tensor[layers];

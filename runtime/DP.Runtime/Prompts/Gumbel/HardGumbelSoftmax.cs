@@ -45,6 +45,16 @@ public sealed class HardGumbelSoftmax : IDisposable
         return gen;
     }
 
+    /// <summary>The state of each generator used so far, by device (for checkpoints).</summary>
+    public IReadOnlyDictionary<string, Tensor> SaveState() =>
+        _generators.ToDictionary(kv => kv.Key, kv => kv.Value.get_state());
+
+    /// <summary>Restores generator states that <see cref="SaveState"/> returned.</summary>
+    public void LoadState(IReadOnlyDictionary<string, Tensor> states)
+    {
+        foreach (var (key, state) in states) GeneratorFor(torch.device(key)).set_state(state);
+    }
+
     public void Dispose()
     {
         foreach (var g in _generators.Values) g.Dispose();

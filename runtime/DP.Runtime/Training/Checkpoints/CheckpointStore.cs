@@ -77,6 +77,17 @@ public sealed class CheckpointStore(string directory, int keep = 2)
             {
                 using var rng = Determinism.CaptureCpuState();
                 rng.Save(w);
+                // Then the model's own generators, by name.
+                var own = model is IRandomStateOwner owner ? owner.SaveRandomState() : new Dictionary<string, Tensor>();
+                w.Write(own.Count);
+                foreach (var (name, st) in own.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    using var cpu = st.cpu();
+                    w.Write(name);
+                    w.Write(cpu.NumberOfElements);
+                    cpu.Save(w);
+                    st.Dispose();
+                }
             });
             state.Sha256 = new[] { TrainableFile, OptimizerFile, RngFile }.ToDictionary(f => f, f => Hash(Path.Combine(temp, f)));
             using (var fs = new FileStream(Path.Combine(temp, StateFile), FileMode.CreateNew))
@@ -167,6 +178,29 @@ public sealed class CheckpointStore(string directory, int keep = 2)
                 using var loaded = zeros_like(rng);
                 loaded.Load(r);
                 Determinism.RestoreCpuState(loaded);
+                int count = r.ReadInt32();
+                var own = new Dictionary<string, Tensor>();
+                try
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        var name = r.ReadString();
+                        long n = r.ReadInt64();
+                        var t = zeros([n], ScalarType.Byte);
+                        own[name] = t;
+                        t.Load(r);
+                    }
+                    if (count > 0)
+                    {
+                        if (model is not IRandomStateOwner owner)
+                            throw new CheckpointException($"Checkpoint '{folder}' holds random-generator states ({string.Join(", ", own.Keys)}) that this model does not own.");
+                        owner.LoadRandomState(own);
+                    }
+                }
+                finally
+                {
+                    foreach (var t in own.Values) t.Dispose();
+                }
             }
         }
         catch (Exception e) when (e is not CheckpointException)

@@ -1,4 +1,5 @@
-"""Writes the tiny_t5/ fixture: a random T5 v1.1-shaped Hugging Face folder and reference outputs.
+"""Writes the tiny_t5/ fixture: a random T5 v1.1-shaped Hugging Face folder and reference outputs (and tiny_t5_bin/,
+the same weights as a torch.save pytorch_model.bin).
 
 Run once by hand (CI never needs python):  /usr/bin/python3 make_tiny_t5_reference.py
 Needs Debian's python3-torch (1.13). The weights are random (seeded) and written the way transformers writes them
@@ -149,6 +150,16 @@ def main():
     with open(os.path.join(folder, "config.json"), "w") as f:
         json.dump(CFG, f, indent=2)
     write_safetensors(os.path.join(folder, "model.safetensors"), weights)
+    # The same weights as transformers' torch.save checkpoint: pytorch_model.bin (zip format) in which the
+    # embedding aliases share shared.weight's storage, as T5ForConditionalGeneration.state_dict() does.
+    bin_folder = os.path.join(HERE, "tiny_t5_bin")
+    os.makedirs(bin_folder, exist_ok=True)
+    with open(os.path.join(bin_folder, "config.json"), "w") as f:
+        json.dump(CFG, f, indent=2)
+    state = dict(weights)
+    state["encoder.embed_tokens.weight"] = state["shared.weight"]
+    state["decoder.embed_tokens.weight"] = state["shared.weight"]
+    torch.save(state, os.path.join(bin_folder, "pytorch_model.bin"))
 
     W = {k: v.double() for k, v in weights.items()}
     # 20 positions so distances pass max_distance (12); row 1 is padded after 13 tokens.
