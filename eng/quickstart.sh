@@ -34,6 +34,10 @@ done
 version="${DP_VERSION:-$(sed -n 's:.*<DpVersion>\(.*\)</DpVersion>.*:\1:p' "$root/Directory.Build.props" | head -n 1)}"
 feed="$root/artifacts/packages"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# libtorch's OpenMP threads busy-wait by default, which slows training many times over when other processes share
+# the cores; passive waiting costs little when they don't. Set OMP_WAIT_POLICY yourself to choose otherwise.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+command -v dotnet >/dev/null || { echo "quickstart.sh: the .NET 10 SDK (dotnet) is not on PATH" >&2; exit 1; }
 
 "$root/eng/pack.sh" --version "$version" --output "$feed"
 

@@ -19,4 +19,14 @@ public class CompileTests
         Assert.Contains(run.Result.Results.Single().GeneratedSources, s => s.HintName == "DpProgram.g.cs");
         Assert.Empty(run.CompileProblems());
     }
+
+    [Fact]
+    public void A_name_starting_with_a_digit_gives_valid_type_names()
+    {
+        var spec = "experiment: 2024-reviews\ntask: { kind: custom, fields: [text], labels: { pos: good, neg: bad } }\n";
+        var run = GeneratorHarness.Run("specs/2024.dp.yaml", spec);
+        Assert.Empty(run.Diagnostics);
+        Assert.Contains("public sealed record _2024ReviewsExample(string Text, string Label);", run.Source("_2024ReviewsExperiment.g.cs"), StringComparison.Ordinal);
+        Assert.Empty(run.CompileProblems());
+    }
 }

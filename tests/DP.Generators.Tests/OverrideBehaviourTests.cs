@@ -106,9 +106,11 @@ public class OverrideBehaviourTests
     [InlineData("outputs.plots", "yes", "true or false")]
     [InlineData("training.learning_rat", "0.1", "did you mean 'training.learning_rate'")]
     [InlineData("experiment", "Bad Name", "lowercase")]
+    [InlineData("experiment", "--", "lowercase")]
     public void Bad_overrides_throw_an_ArgumentException_that_says_what_to_write(string key, string value, string messagePart)
     {
         var ex = Assert.ThrowsAny<ArgumentException>(() => Override(Create(), key, value));
         Assert.Contains(messagePart, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -19,6 +19,23 @@ public class SnapshotTests
     }
 
     [Fact]
+    public void Output_does_not_depend_on_the_build_machine_culture()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+        try
+        {
+            var run = GeneratorHarness.Run("specs/DynamicCustomJsonl.dp.yaml", SampleSpecs.DynamicCustomJsonl);
+            Assert.Contains("options.Training.LearningRate = 0.003d;", run.Source("SentimentDpExperiment.g.cs"), StringComparison.Ordinal);
+            SnapshotFile.Match(run.Source("SentimentDpExperiment.g.cs"), "DynamicCustomJsonl");
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
     public void Entry_point_for_one_spec_matches_snapshot()
     {
         var run = GeneratorHarness.Run("specs/one.dp.yaml", SampleSpecs.PrefixSuperGlue);

@@ -29,6 +29,7 @@ public class ValidatorTests
         Assert.Equal("instance", dynamic.Get("method.position"));
         Assert.Equal("accuracy", dynamic.Get("training.best_metric"));
         Assert.Equal("SentimentDpExperiment", SpecValidator.TypeNameFor("sentiment-dp"));
+        Assert.Equal("_2024RteExperiment", Validate("experiment: 2024-rte\ntask: { kind: superglue, superglue: rte }\n").Spec!.TypeName);
     }
 
     [Fact]

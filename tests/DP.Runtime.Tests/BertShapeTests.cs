@@ -38,4 +38,19 @@ public class BertShapeTests
         var b = model.Forward(new BackboneInput(model.EmbedTokens(padded), torch.tensor(new float[] { 1, 1, 1, 1, 1, 0, 0 }).unsqueeze(0))).LastHiddenState;
         Assert.True(a.allclose(b[.., ..5], rtol: 1e-5, atol: 1e-5));
     }
+
+    [Fact]
+    public void TrainingAttentionPathEqualsInferenceKernel()
+    {
+        // Training (grad enabled) uses explicit attention products, inference the fused kernel: same numbers.
+        using var model = new BertModel(Tiny);
+        model.eval();
+        var ids = torch.tensor(new long[] { 1, 5, 7, 9, 2, 3, 4, 0 }, new long[] { 2, 4 });
+        var mask = torch.tensor(new float[] { 1, 1, 1, 1, 1, 1, 1, 0 }, new long[] { 2, 4 });
+        var embeds = model.EmbedTokens(ids).detach().requires_grad_(true);
+        var training = model.Forward(new BackboneInput(embeds, mask)).LastHiddenState;
+        Tensor inference;
+        using (torch.no_grad()) inference = model.Forward(new BackboneInput(embeds, mask)).LastHiddenState;
+        Assert.True(training.detach().allclose(inference, rtol: 1e-5, atol: 1e-5));
+    }
 }

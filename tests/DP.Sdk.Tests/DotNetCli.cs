@@ -39,6 +39,9 @@ public static class DotNetCli
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         start.Environment["TERM"] = "dumb";
+        // libtorch's OpenMP threads busy-wait by default: on shared CI cores that slows the training run many times.
+        if (string.IsNullOrEmpty(start.Environment.TryGetValue("OMP_WAIT_POLICY", out var wait) ? wait : null))
+            start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };

@@ -54,6 +54,19 @@ public sealed class TemplateTests(PackedSdkFixture sdk)
     }
 
     [Fact]
+    public void A_project_name_starting_with_a_digit_still_gives_a_valid_experiment_name()
+    {
+        var workspace = sdk.NewWorkspace("new-digit");
+
+        var result = sdk.DotNetNew(workspace, "dp-experiment", "-n", "2024Run", "--no-restore");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // Experiment names must start with a letter (the generator's DP0009).
+        var spec = File.ReadAllText(Path.Combine(workspace, "2024Run", "exp-2024run.dp.yaml"));
+        Assert.Contains("experiment: exp-2024run\n", spec);
+    }
+
+    [Fact]
     public void Unknown_method_is_rejected_listing_the_choices()
     {
         var workspace = sdk.NewWorkspace("new-bad-method");

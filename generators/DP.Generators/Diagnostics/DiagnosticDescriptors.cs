@@ -38,7 +38,7 @@ public static class DiagnosticDescriptors
         "The spec needs '{0}'; add e.g. {1}");
 
     public static readonly DiagnosticDescriptor InvalidName = Error(DiagnosticIds.InvalidName, "Invalid experiment name",
-        "Experiment name '{0}' must be lowercase letters, digits and '-', starting with a letter (e.g. 'sentiment-dp')");
+        "Experiment name '{0}' must be lowercase letters, digits and '-' only (e.g. 'sentiment-dp')");
 
     public static readonly DiagnosticDescriptor DuplicateExperiment = Error(DiagnosticIds.DuplicateExperiment, "Duplicate experiment name",
         "Experiment '{0}' is also declared in '{1}'; give each spec its own 'experiment' name");

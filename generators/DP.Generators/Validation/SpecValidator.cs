@@ -291,11 +291,9 @@ public sealed partial class SpecValidator
         }
     }
 
+    // [a-z0-9-]+ with at least one letter or digit (the type name needs one).
     private static bool IsValidName(string name)
-    {
-        if (name.Length == 0 || name[0] < 'a' || name[0] > 'z') return false;
-        return name.All(c => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
-    }
+        => name.Any(c => c != '-') && name.All(c => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
 
     /// <summary>"sentiment-dp" → "SentimentDpExperiment".</summary>
     public static string TypeNameFor(string experimentName)
@@ -305,6 +303,8 @@ public sealed partial class SpecValidator
         {
             sb.Append(char.ToUpperInvariant(part[0])).Append(part.Substring(1));
         }
+        // A C# identifier cannot start with a digit: "2024-rte" → "_2024RteExperiment".
+        if (sb.Length > 0 && char.IsDigit(sb[0])) sb.Insert(0, '_');
         return sb.Append("Experiment").ToString();
     }
 

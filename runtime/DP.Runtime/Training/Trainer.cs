@@ -303,8 +303,17 @@ public sealed class Trainer
     private void MoveModel(Device device)
     {
         var first = model.Module.parameters().FirstOrDefault();
-        if (first is not null && first.device != device) model.Module.to(device);
+        if (first is not null && !SameDevice(first, device)) model.Module.to(device);
+        // A model that captured its parameter groups before the move would hand the optimizer stale tensors.
+        foreach (var g in model.ParameterGroups)
+            foreach (var p in g.Parameters)
+                if (!SameDevice(p, device))
+                    throw new InvalidOperationException(
+                        $"Parameter group '{g.Name}' has a tensor on {p.device} but training runs on {device}: create the model on the training device.");
     }
+
+    private static bool SameDevice(Tensor t, Device device) =>
+        t.device_type == device.type && (device.index < 0 || t.device_index == device.index);
 
     private void Log(MetricsRecord record, MetricsLog metrics, TensorBoardLog? tensorBoard)
     {

@@ -54,6 +54,32 @@ public class DynamicChoiceTests
     }
 
     [Fact]
+    public void SplitZeroWithFullLengthIsPlainPromptTuningAndSplitNIsPostfix()
+    {
+        var backbone = PromptTestKit.Backbone();
+        var batch = PromptTestKit.TokenPresenceBatch(6, seed: 3);
+        using var prompt = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Prompt), backbone, seed: 4);
+        using var postfix = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Postfix), backbone, seed: 4);
+        using var dynamic = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Task, LengthPolicy.Task), backbone, seed: 4);
+        foreach (var m in new[] { prompt, postfix, dynamic }) m.Module.eval();
+        var named = dynamic.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using (torch.no_grad())
+        {
+            named["position.logits"].copy_(torch.tensor(new float[] { 5, 0, 0, 0, 0 })); // j = 0
+            named["length.logits"].copy_(torch.tensor(new float[] { 0, 0, 0, 0, 5 }));   // ℓ = n
+        }
+        var expected = prompt.BuildInput(batch);
+        var actual = dynamic.BuildInput(batch);
+        Assert.True(PromptTestKit.Same(expected.InputsEmbeds, actual.InputsEmbeds));
+        Assert.True(PromptTestKit.Same(expected.AttentionMask, actual.AttentionMask));
+        Assert.True(PromptTestKit.Same(prompt.Scores(batch), dynamic.Scores(batch)));
+
+        using (torch.no_grad()) named["position.logits"].copy_(torch.tensor(new float[] { 0, 0, 0, 0, 5 })); // j = n
+        Assert.True(PromptTestKit.Same(postfix.BuildInput(batch).InputsEmbeds, dynamic.BuildInput(batch).InputsEmbeds));
+        Assert.True(PromptTestKit.Same(postfix.Scores(batch), dynamic.Scores(batch)));
+    }
+
+    [Fact]
     public void KeepMaskFollowsTheChosenLength()
     {
         var g = torch.nn.functional.one_hot(torch.tensor(new long[] { 0, 2, 4 }), 5).to(ScalarType.Float32);
@@ -91,14 +117,12 @@ public class DynamicChoiceTests
     [Fact]
     public void LengthLogitsReceiveStraightThroughGradient()
     {
-        using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Prefix, LengthLogitsPolicy()));
+        using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Prefix, LengthPolicy.Task));
         model.Module.train();
         model.Loss(PromptTestKit.TokenPresenceBatch(8, seed: 7)).backward();
         var logits = model.named_parameters().Single(p => p.name == "length.logits").parameter;
         Assert.True(logits.grad!.abs().sum().item<float>() > 0);
     }
-
-    private static LengthPolicy LengthLogitsPolicy() => LengthPolicy.Task;
 
     [Fact]
     public void PoolWeightsSumToOneAndAPoolOfOneIsTheSharedPrompt()

@@ -51,6 +51,27 @@ public class InstanceCacheTests
     }
 
     [Fact]
+    public void TableGrowthKeepsEarlierEntriesAndDuplicateKeysShareOneComputation()
+    {
+        using var backbone = PromptTestKit.Backbone();
+        backbone.Freeze();
+        using var cache = new InstanceRepresentationCache(backbone, InstanceFeatures.Encoder);
+        var batches = Enumerable.Range(0, 4).Select(i => PromptTestKit.TokenPresenceBatch(40, seed: i, keyOffset: 1000 * i)).ToList();
+        foreach (var b in batches) cache.Get(b); // 160 entries: the table doubles past its first 64 rows
+        Assert.Equal(160, cache.ComputedExamples);
+        foreach (var b in batches)
+            Assert.True(PromptTestKit.Same(cache.Get(b), cache.Compute(b.InputIds, b.AttentionMask, b.TokenTypeIds)));
+        Assert.Equal(160, cache.ComputedExamples);
+
+        var twice = PromptTestKit.TokenPresenceBatch(2, seed: 9, keyOffset: 5000);
+        var same = twice with { InputIds = twice.InputIds[torch.tensor(new long[] { 0, 0 })], AttentionMask = twice.AttentionMask[torch.tensor(new long[] { 0, 0 })],
+            TokenTypeIds = null, ExampleKeys = [5000, 5000] };
+        var u = cache.Get(same);
+        Assert.Equal(161, cache.ComputedExamples);
+        Assert.True(PromptTestKit.Same(u[0], u[1]));
+    }
+
+    [Fact]
     public void RepresentationIsTheMaskedMeanOverRealTokens()
     {
         using var backbone = PromptTestKit.Backbone();

@@ -142,4 +142,18 @@ public class TrainerTests
         h.Run(o, observer: probe).Model.Dispose();
         Assert.Equal(probe.Live[20], probe.Live[60]);
     }
+
+    [Fact]
+    public void EarlyStoppingEndsTheRunAfterPatienceEvaluations()
+    {
+        using var h = new TrainingHarness();
+        // A learning rate far too small to change accuracy: the second and third evaluations cannot improve.
+        var o = TrainingHarness.Options(h.Dir, t => { t.MaxSteps = 100; t.EvalEvery = 5; t.EarlyStoppingPatience = 2; t.LearningRate = 1e-12; t.CheckpointEvery = 0; });
+        var (result, model) = h.Run(o);
+        model.Dispose();
+        Assert.True(result.StoppedEarly);
+        Assert.Equal(15, result.Steps);
+        Assert.Equal(5, result.BestStep);
+        Assert.True(Directory.Exists(Path.Combine(RunFolder.For(o).CheckpointsDir, "step-000015")), "the early stop wrote a checkpoint");
+    }
 }

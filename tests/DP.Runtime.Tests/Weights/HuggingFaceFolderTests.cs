@@ -257,7 +257,12 @@ public sealed class HuggingFaceFolderTests : IDisposable
     {
         using var model = RandomT5();
         HuggingFaceFolder.Save(model, _folder);
-        File.Copy(T5TokenizerTests.ModelPath, Path.Combine(_folder, "spiece.model"));
+        var original = Path.Combine(_folder, "original");
+        Directory.CreateDirectory(original);
+        File.Copy(T5TokenizerTests.ModelPath, Path.Combine(original, "spiece.model"));
+        Assert.Equal(["spiece.model"], HuggingFaceFolder.CopyTokenizerFiles(original, _folder));
+        var empty = Directory.CreateDirectory(Path.Combine(_folder, "empty")).FullName;
+        Assert.Throws<FileNotFoundException>(() => HuggingFaceFolder.CopyTokenizerFiles(empty, Path.Combine(_folder, "other")));
         var loaded = HuggingFaceFolder.Load(_folder);
         Assert.IsType<SentencePieceT5Tokenizer>(loaded.Tokenizer);
         Assert.Equal([145, 1], loaded.Tokenizer.Encode("no").Ids);

@@ -16,21 +16,22 @@ internal static class SupportEmitter
 namespace DP.Generated
 {
     [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "VERSION")]
+    // Messages go straight to the user (ExperimentCli prints them), so no "(Parameter 'value')" suffix.
     internal static class DpSpecValues
     {
         private static readonly global::System.Globalization.CultureInfo Invariant = global::System.Globalization.CultureInfo.InvariantCulture;
 
         public static string Name(string key, string value)
         {
-            var ok = value.Length > 0 && value[0] >= 'a' && value[0] <= 'z';
+            var ok = value.Trim('-').Length > 0;
             foreach (var c in value) ok &= (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-            if (!ok) throw new global::System.ArgumentException("'" + key + "' must be lowercase letters, digits and '-', starting with a letter (e.g. sentiment-dp), not '" + value + "'.", nameof(value));
+            if (!ok) throw new global::System.ArgumentException("'" + key + "' must be lowercase letters, digits and '-' only (e.g. sentiment-dp), not '" + value + "'.");
             return value;
         }
 
         public static string Text(string key, string value)
         {
-            if (value.Trim().Length == 0) throw new global::System.ArgumentException("'" + key + "' needs a non-empty value.", nameof(value));
+            if (value.Trim().Length == 0) throw new global::System.ArgumentException("'" + key + "' needs a non-empty value.");
             return value;
         }
 
@@ -40,7 +41,7 @@ namespace DP.Generated
         public static int Int(string key, string value, double? min, double? max)
         {
             if (!long.TryParse(value.Trim(), global::System.Globalization.NumberStyles.AllowLeadingSign, Invariant, out var n) || n < int.MinValue || n > int.MaxValue)
-                throw new global::System.ArgumentException("'" + key + "' must be a whole number, not '" + value + "'.", nameof(value));
+                throw new global::System.ArgumentException("'" + key + "' must be a whole number, not '" + value + "'.");
             CheckRange(key, value, n, min, false, max);
             return (int)n;
         }
@@ -51,7 +52,7 @@ namespace DP.Generated
         public static double Double(string key, string value, double? min, bool minExclusive, double? max)
         {
             if (!double.TryParse(value.Trim(), global::System.Globalization.NumberStyles.Float, Invariant, out var d) || double.IsNaN(d) || double.IsInfinity(d))
-                throw new global::System.ArgumentException("'" + key + "' must be a number such as 0.001 or 1e-3, not '" + value + "'.", nameof(value));
+                throw new global::System.ArgumentException("'" + key + "' must be a number such as 0.001 or 1e-3, not '" + value + "'.");
             CheckRange(key, value, d, min, minExclusive, max);
             return d;
         }
@@ -65,7 +66,7 @@ namespace DP.Generated
             {
                 case "true": case "True": case "TRUE": return true;
                 case "false": case "False": case "FALSE": return false;
-                default: throw new global::System.ArgumentException("'" + key + "' must be true or false, not '" + value + "'.", nameof(value));
+                default: throw new global::System.ArgumentException("'" + key + "' must be true or false, not '" + value + "'.");
             }
         }
 
@@ -76,7 +77,7 @@ namespace DP.Generated
             {
                 if (part.Trim().Length > 0) items.Add(part.Trim());
             }
-            if (items.Count == 0) throw new global::System.ArgumentException("'" + key + "' needs comma-separated names, e.g. premise,hypothesis.", nameof(value));
+            if (items.Count == 0) throw new global::System.ArgumentException("'" + key + "' needs comma-separated names, e.g. premise,hypothesis.");
             return items;
         }
 
@@ -87,18 +88,18 @@ namespace DP.Generated
             {
                 var eq = part.IndexOf('=');
                 if (eq <= 0 || eq == part.Length - 1)
-                    throw new global::System.ArgumentException("'" + key + "' needs value=word pairs, e.g. positive=great,negative=terrible; '" + part + "' is not one.", nameof(value));
+                    throw new global::System.ArgumentException("'" + key + "' needs value=word pairs, e.g. positive=great,negative=terrible; '" + part + "' is not one.");
                 labels.Add(new global::DP.Runtime.Experiments.LabelWord(part.Substring(0, eq).Trim(), part.Substring(eq + 1).Trim()));
             }
-            if (labels.Count < 2) throw new global::System.ArgumentException("'" + key + "' needs at least two value=word pairs.", nameof(value));
+            if (labels.Count < 2) throw new global::System.ArgumentException("'" + key + "' needs at least two value=word pairs.");
             return labels;
         }
 
         public static global::System.ArgumentException BadChoice(string key, string value, string words)
-            => new global::System.ArgumentException("'" + key + "' cannot be '" + value + "'" + DidYouMean(value, words.Split(new[] { ", " }, global::System.StringSplitOptions.None)) + "; write one of: " + words + ".", nameof(value));
+            => new global::System.ArgumentException("'" + key + "' cannot be '" + value + "'" + DidYouMean(value, words.Split(new[] { ", " }, global::System.StringSplitOptions.None)) + "; write one of: " + words + ".");
 
         public static global::System.ArgumentException UnknownKey(string key, global::System.Collections.Generic.IReadOnlyList<string> keys)
-            => new global::System.ArgumentException("Unknown spec key '" + key + "'" + DidYouMean(key, keys) + ". Keys are dotted spec paths such as training.learning_rate.", nameof(key));
+            => new global::System.ArgumentException("Unknown spec key '" + key + "'" + DidYouMean(key, keys) + ". Keys are dotted spec paths such as training.learning_rate.");
 
         private static bool IsNull(string value)
         {
@@ -115,7 +116,7 @@ namespace DP.Generated
             if (min is double a && max is double b) range = a.ToString("R", Invariant) + ".." + b.ToString("R", Invariant);
             else if (min is double c) range = (minExclusive ? "> " : ">= ") + c.ToString("R", Invariant);
             else range = "<= " + max.GetValueOrDefault().ToString("R", Invariant);
-            throw new global::System.ArgumentOutOfRangeException(nameof(value), "'" + key + "' is " + value + " but must be " + range + ".");
+            throw new global::System.ArgumentOutOfRangeException(null, "'" + key + "' is " + value + " but must be " + range + ".");
         }
 
         private static string DidYouMean(string input, global::System.Collections.Generic.IEnumerable<string> candidates)

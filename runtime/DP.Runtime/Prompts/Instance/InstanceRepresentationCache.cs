@@ -18,7 +18,9 @@ public sealed class InstanceRepresentationCache : IDisposable
 {
     private readonly IPromptableBackbone _backbone;
     private readonly InstanceFeatures _features;
-    private readonly Dictionary<long, (long Fingerprint, Tensor Value)> _entries = [];
+    private readonly Dictionary<long, (long Fingerprint, int Slot)> _entries = [];
+    private Tensor? _table; // [capacity, d]: row Slot holds the example's u
+    private int _used;
     private (ScalarType DType, long Version) _stamp;
     private Tensor? _positionWeights;
 
@@ -58,27 +60,54 @@ public sealed class InstanceRepresentationCache : IDisposable
         }
 
         using var scope = NewDisposeScope();
+        var device = batch.InputIds.device;
+        if (_table is not null && _table.device.ToString() != device.ToString()) Clear();
         // One small device→host copy of per-row fingerprints; the keys themselves are already on the host.
         var prints = Fingerprints(batch.InputIds, batch.AttentionMask).cpu().data<long>().ToArray();
         var keys = RowKeys(batch);
-        var missing = new List<long>();
+        var slots = new long[keys.Length];
+        var missingRows = new List<long>();
+        var missingSlots = new List<long>();
         for (int i = 0; i < keys.Length; i++)
-            if (!_entries.TryGetValue(keys[i], out var e) || e.Fingerprint != prints[i]) missing.Add(i);
-
-        if (missing.Count > 0)
         {
-            var rows = torch.tensor(missing.ToArray(), device: batch.InputIds.device);
+            if (_entries.TryGetValue(keys[i], out var e) && e.Fingerprint == prints[i])
+            {
+                slots[i] = e.Slot;
+                continue;
+            }
+            int slot = _entries.TryGetValue(keys[i], out var stale) ? stale.Slot : _used++;
+            _entries[keys[i]] = (prints[i], slot);
+            slots[i] = slot;
+            missingRows.Add(i);
+            missingSlots.Add(slot);
+        }
+
+        if (missingRows.Count > 0)
+        {
+            var rows = torch.tensor(missingRows.ToArray(), device: device);
             var fresh = Compute(batch.InputIds.index_select(0, rows), batch.AttentionMask.index_select(0, rows),
                 batch.TokenTypeIds?.index_select(0, rows));
-            ComputedExamples += missing.Count;
-            for (int r = 0; r < missing.Count; r++)
-            {
-                int i = (int)missing[r];
-                if (_entries.TryGetValue(keys[i], out var old)) old.Value.Dispose();
-                _entries[keys[i]] = (prints[i], fresh[r].clone().DetachFromDisposeScope());
-            }
+            ComputedExamples += missingRows.Count;
+            EnsureCapacity(_used, fresh.shape[1], device);
+            _table!.index_copy_(0, torch.tensor(missingSlots.ToArray(), device: device), fresh);
         }
-        return torch.stack(keys.Select(k => _entries[k].Value), dim: 0).MoveToOuterDisposeScope();
+        // One gather from the device-resident table, whatever the batch size.
+        return _table!.index_select(0, torch.tensor(slots, device: device)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Grows the [capacity, d] table by doubling so slots stay stable.</summary>
+    private void EnsureCapacity(int rows, long dim, Device device)
+    {
+        if (_table is not null && _table.shape[0] >= rows) return;
+        long capacity = Math.Max(64, _table is null ? rows : _table.shape[0]);
+        while (capacity < rows) capacity *= 2;
+        var grown = torch.zeros(capacity, dim, dtype: ScalarType.Float32, device: device);
+        if (_table is not null)
+        {
+            grown[..(int)_table.shape[0]] = _table;
+            _table.Dispose();
+        }
+        _table = grown.DetachFromDisposeScope();
     }
 
     /// <summary>
@@ -155,8 +184,10 @@ public sealed class InstanceRepresentationCache : IDisposable
 
     private void Clear()
     {
-        foreach (var e in _entries.Values) e.Value.Dispose();
         _entries.Clear();
+        _table?.Dispose();
+        _table = null;
+        _used = 0;
     }
 
     public void Dispose()

@@ -164,6 +164,31 @@ public static class HuggingFaceFolder
         SaveWeights(backbone.Module, folder, maxShardBytes);
     }
 
+    /// <summary>Tokenizer files a folder may carry; <see cref="CopyTokenizerFiles"/> copies those present.</summary>
+    public static IReadOnlyList<string> TokenizerFiles { get; } =
+        ["spiece.model", "vocab.txt", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.json"];
+
+    /// <summary>
+    /// Copies the tokenizer files of <paramref name="fromFolder"/> into <paramref name="toFolder"/> (after
+    /// <see cref="Save"/> of a fine-tuned backbone, so the new folder loads with <see cref="Load"/>). Returns the names copied.
+    /// </summary>
+    public static IReadOnlyList<string> CopyTokenizerFiles(string fromFolder, string toFolder)
+    {
+        if (!Directory.Exists(fromFolder)) throw new DirectoryNotFoundException($"Model folder not found: {fromFolder}");
+        Directory.CreateDirectory(toFolder);
+        var copied = new List<string>();
+        foreach (var name in TokenizerFiles)
+        {
+            var source = Path.Combine(fromFolder, name);
+            if (!File.Exists(source)) continue;
+            File.Copy(source, Path.Combine(toFolder, name), overwrite: true);
+            copied.Add(name);
+        }
+        if (copied.Count == 0)
+            throw new FileNotFoundException($"No tokenizer files in '{fromFolder}': expected one of {string.Join(", ", TokenizerFiles)}.");
+        return copied;
+    }
+
     /// <summary>Writes a module's state dict as safetensors (one file, or shards plus an index).</summary>
     public static void SaveWeights(nn.Module module, string folder, long? maxShardBytes = null)
     {

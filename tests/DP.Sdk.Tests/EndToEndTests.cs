@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace DP.Sdk.Tests;
+
+/// <summary>The user's path: dotnet new → dotnet build → dotnet run, on the packed SDK, runtime and templates.</summary>
+[Collection(PackedSdkCollection.Name)]
+public sealed class EndToEndTests(PackedSdkFixture sdk)
+{
+    private string NewExperiment(string name, params string[] options)
+    {
+        var workspace = sdk.NewWorkspace(name);
+        var created = sdk.DotNetNew(workspace, ["dp-experiment", "-n", name, "--no-restore", .. options]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        return Path.Combine(workspace, name);
+    }
+
+    [Fact]
+    public void Scaffolded_experiment_builds_trains_and_writes_results_with_metrics()
+    {
+        var project = NewExperiment("Sentiment");
+
+        var build = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "build", "-nologo");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var run = DotNetCli.Run(project, TimeSpan.FromMinutes(20), "run", "--no-build", "--", "train", "--max-steps", "20");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        // The sample task wrote its own data, and the run folder holds the final results.
+        Assert.Equal(400, File.ReadLines(Path.Combine(project, "data", "train.jsonl")).Count());
+        var resultsPath = Path.Combine(project, "runs", "sentiment", "results.json");
+        Assert.True(File.Exists(resultsPath), $"no {resultsPath}; program output:\n{run.Output}");
+        var results = JsonDocument.Parse(File.ReadAllText(resultsPath)).RootElement;
+        Assert.Equal(20, results.GetProperty("steps").GetInt32());
+        var accuracy = results.GetProperty("validation").GetProperty("accuracy").GetDouble();
+        Assert.InRange(accuracy, 0.0, 1.0);
+        Assert.True(File.Exists(Path.Combine(project, "runs", "sentiment", "metrics.jsonl")));
+    }
+}
