@@ -1,3 +1,4 @@
+using DP.Generators.Tests;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
@@ -73,7 +74,7 @@ public static class GeneratorBenchmark
         int i = Array.IndexOf(args, "--runs");
         int runs = i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 200;
         var compilation = Compilation();
-        var spec = new MemoryText("/src/rte-dynamic.dp.yaml", Spec);
+        var spec = new InMemoryAdditionalText("/src/rte-dynamic.dp.yaml", Spec);
 
         // Cold, without a spec: Roslyn's driver and the generator's pipeline set-up JIT once (a compiler pays much of
         // this for any generator); then the first run with a spec adds YAML parsing, validation and emission JIT.
@@ -108,7 +109,7 @@ public static class GeneratorBenchmark
         AdditionalText currentText = spec;
         var incremental = Measure(runs, () =>
         {
-            var edited = new MemoryText(spec.Path, Spec.Replace("max_steps: 200", $"max_steps: {201 + (n++ % 2)}", StringComparison.Ordinal));
+            var edited = new InMemoryAdditionalText(spec.Path, Spec.Replace("max_steps: 200", $"max_steps: {201 + (n++ % 2)}", StringComparison.Ordinal));
             driver = driver.ReplaceAdditionalText(currentText, edited).RunGenerators(compilation);
             currentText = edited;
         });
@@ -155,7 +156,7 @@ public static class GeneratorBenchmark
             [new DpSpecGenerator().AsSourceGenerator()],
             specs,
             CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Latest),
-            new BuildProperties(globals));
+            new TestOptionsProvider(globals));
     }
 
     private static CSharpCompilation Compilation()
@@ -171,24 +172,4 @@ public static class GeneratorBenchmark
 
     // A new compilation over the same trees, so no binding work is cached from an earlier run.
     private static Compilation Fresh(Compilation c) => c.RemoveAllSyntaxTrees().AddSyntaxTrees(c.SyntaxTrees);
-
-    private sealed class MemoryText(string path, string text) : AdditionalText
-    {
-        private readonly SourceText source = SourceText.From(text);
-        public override string Path { get; } = path;
-        public override SourceText GetText(CancellationToken cancellationToken = default) => source;
-    }
-
-    private sealed class BuildProperties(IReadOnlyDictionary<string, string> globals) : AnalyzerConfigOptionsProvider
-    {
-        private sealed class Values(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
-        {
-            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) =>
-                values.TryGetValue(key, out value);
-        }
-
-        public override AnalyzerConfigOptions GlobalOptions { get; } = new Values(globals);
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Values(new Dictionary<string, string>());
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Values(new Dictionary<string, string>());
-    }
 }
