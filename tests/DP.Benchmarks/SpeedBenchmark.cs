@@ -138,7 +138,7 @@ public static class SpeedBenchmark
             prefix ? method.PromptLength : 0);
         double stepFlop = StepFlops.TrainStep(forward, method.Kind == MethodKind.FineTune);
         return new Result(methodName, dtypeName, batch, tokens, secondsPerStep, batch / secondsPerStep, evalPerSecond,
-            stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, PeakRssMb());
+            stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, ProcessMemory.PeakRssMb());
     }
 
     private static ModelBatch SyntheticBatch(int batch, int tokens, int cls, int sep, int index)
@@ -155,14 +155,5 @@ public static class SpeedBenchmark
             torch.zeros(batch, tokens, dtype: ScalarType.Int64),
             torch.tensor(labels, ScalarType.Int64),
             Enumerable.Range(0, batch).Select(i => (long)(index * batch + i)).ToArray());
-    }
-
-    /// <summary>Peak resident set size of this process (VmHWM), in MB.</summary>
-    public static double PeakRssMb()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-        return double.NaN;
     }
 }

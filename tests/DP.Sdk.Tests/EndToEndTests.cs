@@ -34,4 +34,29 @@ public sealed class EndToEndTests(PackedSdkFixture sdk)
         Assert.InRange(accuracy, 0.0, 1.0);
         Assert.True(File.Exists(Path.Combine(project, "runs", "sentiment", "metrics.jsonl")));
     }
+
+    [Fact]
+    public void CsvHelper_source_generator_does_not_reach_the_compiler_unless_asked_for()
+    {
+        var project = NewExperiment("Lean");
+        var restore = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "restore", "-nologo");
+        Assert.True(restore.ExitCode == 0, restore.ToString());
+
+        // The analyzers the compiler would get: what ResolveLockFileAnalyzers (and the SDK's target after it) leaves.
+        List<string> Analyzers(params string[] properties)
+        {
+            var args = new List<string> { "msbuild", "-nologo", "-t:ResolveLockFileAnalyzers", "-getItem:Analyzer" };
+            args.AddRange(properties.Select(p => $"-p:{p}"));
+            var result = DotNetCli.Run(project, TimeSpan.FromMinutes(3), [.. args]);
+            Assert.True(result.ExitCode == 0, result.ToString());
+            var json = JsonDocument.Parse(result.Output[result.Output.IndexOf('{')..]).RootElement;
+            return json.GetProperty("Items").GetProperty("Analyzer").EnumerateArray()
+                .Select(e => Path.GetFileName(e.GetProperty("FullPath").GetString() ?? "")).ToList();
+        }
+
+        var lean = Analyzers();
+        Assert.Contains("DP.Generators.dll", lean);
+        Assert.DoesNotContain("CsvHelper.Generators.dll", lean);
+        Assert.Contains("CsvHelper.Generators.dll", Analyzers("DpKeepTransitiveCsvHelperGenerator=true"));
+    }
 }

@@ -130,6 +130,7 @@ public static class AccuracyBenchmark
         options.Name = $"{regime}-{options.Name}";
 
         var t = options.Training;
+        bool peakReset = ProcessMemory.ResetPeak();
         Determinism.Seed(seed);
         var packaged = PackagedModels.Load(options.Backbone.Source);
         var backbone = packaged.Backbone;
@@ -166,6 +167,7 @@ public static class AccuracyBenchmark
             TrainExamples = info.TrainExamples,
             EvalExamples = eval.Predictions.Count,
             Seconds = result.Seconds,
+            PeakRssMb = peakReset ? ProcessMemory.PeakRssMb() : null,
             FinishedUtc = DateTime.UtcNow,
         };
     }

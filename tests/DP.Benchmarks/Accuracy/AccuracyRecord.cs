@@ -24,6 +24,8 @@ public sealed record AccuracyRecord
     public required int TrainExamples { get; init; }
     public required int EvalExamples { get; init; }
     public required double Seconds { get; init; }
+    /// <summary>Peak resident memory of the run (training and evaluation), in MB; absent in older records.</summary>
+    public double? PeakRssMb { get; init; }
     public required DateTime FinishedUtc { get; init; }
 
     /// <summary>The identity of a run: a resumed benchmark skips runs whose key is already in the results.</summary>

@@ -88,8 +88,26 @@ public static class AccuracyReport
                 sb.AppendLine(table.Average[m] is double a ? string.Create(inv, $" {a:F1} |") : " – |");
             }
             sb.AppendLine();
+            AppendCost(sb, table, mine);
         }
         return sb.ToString();
+    }
+
+    /// <summary>What the runs cost per method: median wall time of a run and the largest peak resident memory recorded.</summary>
+    private static void AppendCost(StringBuilder sb, Table table, IReadOnlyList<AccuracyRecord> runs)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        sb.AppendLine("| method | runs | median s/run | max peak RSS MB |");
+        sb.AppendLine("|---|---|---|---|");
+        foreach (var m in table.Methods)
+        {
+            var mine = runs.Where(r => r.Method == m).ToList();
+            var seconds = mine.Select(r => r.Seconds).Order().ToList();
+            double median = seconds.Count % 2 == 1 ? seconds[seconds.Count / 2] : (seconds[seconds.Count / 2 - 1] + seconds[seconds.Count / 2]) / 2;
+            var peaks = mine.Where(r => r.PeakRssMb is not null).Select(r => r.PeakRssMb!.Value).ToList();
+            sb.AppendLine(inv, $"| {m} | {mine.Count} | {median:F0} | {(peaks.Count > 0 ? peaks.Max().ToString("F0", inv) : "–")} |");
+        }
+        sb.AppendLine();
     }
 
     /// <summary>Writes results.md, summary.json and accuracy-&lt;regime&gt;.png into <paramref name="outDir"/>; returns the markdown.</summary>

@@ -82,7 +82,7 @@ public static class SoakBenchmark
         public void OnStep(StepReport report)
         {
             if (report.Step % every != 0 && report.Step != 1) return;
-            var s = new Sample(report.Step, RssMb("VmRSS:"), GC.GetTotalMemory(false) / 1048576.0, clock.Elapsed.TotalSeconds);
+            var s = new Sample(report.Step, ProcessMemory.RssMb(), GC.GetTotalMemory(false) / 1048576.0, clock.Elapsed.TotalSeconds);
             samples.Add(s);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{method,-12} step {s.Step,5}: RSS {s.RssMb,7:F0} MB  managed {s.ManagedMb,6:F1} MB  loss {report.Loss:F4}  {s.Seconds,6:F0} s"));
@@ -124,7 +124,7 @@ public static class SoakBenchmark
             var end = samples.Last();
             double growth = end.RssMb - warm.RssMb;
             double perK = end.Step > warm.Step ? growth / (end.Step - warm.Step) * 1000 : 0;
-            return new Result(methodName, steps, RssMb("VmHWM:"), warm.RssMb, end.RssMb, growth, perK, seconds / steps, samples);
+            return new Result(methodName, steps, ProcessMemory.PeakRssMb(), warm.RssMb, end.RssMb, growth, perK, seconds / steps, samples);
         }
         finally
         {
@@ -147,15 +147,6 @@ public static class SoakBenchmark
         });
         File.WriteAllLines(Path.Combine(dir, "train.jsonl"), Lines(64));
         File.WriteAllLines(Path.Combine(dir, "val.jsonl"), Lines(32));
-    }
-
-    /// <summary>A /proc/self/status memory field (VmRSS = now, VmHWM = peak), in MB.</summary>
-    public static double RssMb(string field)
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith(field, StringComparison.Ordinal))
-                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-        return double.NaN;
     }
 
     private static int IntArg(string[] args, string name, int fallback)
