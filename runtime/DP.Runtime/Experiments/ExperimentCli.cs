@@ -175,6 +175,7 @@ public static class ExperimentCli
             var (backbone, tokenizer) = LoadBackbone(options.Backbone, device);
             var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed);
             var info = data.Info;
+            foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");
             var head = new TaskHeadInfo(info.NumClasses,
                 info.LabelWordIds.Count > 0 && info.LabelWordIds.All(ids => ids.Length > 0) ? info.LabelWordIds.Select(ids => ids[0]).ToList() : null,
                 info.IsMultipleChoice);

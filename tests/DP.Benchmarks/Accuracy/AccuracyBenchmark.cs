@@ -137,6 +137,7 @@ public static class AccuracyBenchmark
         if (options.Backbone.DType == BackboneDType.BFloat16) backbone.SetComputeDType(ScalarType.BFloat16);
         var data = TaskDataLoader.Load(options.Task, packaged.Tokenizer, t.BatchSize, t.EvalBatchSize, seed);
         var test = data.Test ?? throw new InvalidOperationException("the evaluation set did not load");
+        foreach (var warning in data.Info.Warnings) Console.WriteLine($"warning: {warning}");
         t.BestMetric = data.Info.PrimaryMetric;
         var info = data.Info;
         var head = new TaskHeadInfo(info.NumClasses,

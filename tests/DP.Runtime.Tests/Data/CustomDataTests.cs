@@ -45,6 +45,26 @@ public class CustomDataTests
     }
 
     [Fact]
+    public void A_training_set_with_one_class_is_reported_and_one_with_several_is_not()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.jsonl",
+            """{"review": "Works well.", "product": "kettle", "sentiment": "pos"}""",
+            """{"review": "Lovely.", "product": "lamp", "sentiment": "pos"}""");
+        dir.Write("val.jsonl", """{"review": "Broke.", "product": "mug", "sentiment": "neg"}""");
+        var oneClass = TaskDataLoader.Load(Custom(dir.Path, DataFormat.Jsonl, "jsonl"), new TestTokenizer(), 8, 8, 1);
+        var warning = Assert.Single(oneClass.Info.Warnings);
+        Assert.Contains("train.jsonl", warning);
+        Assert.Contains("all 2 training examples have the label 'pos'", warning);
+
+        dir.Write("train.jsonl",
+            """{"review": "Works well.", "product": "kettle", "sentiment": "pos"}""",
+            """{"review": "Broke at once.", "product": "lamp", "sentiment": "neg"}""");
+        var twoClasses = TaskDataLoader.Load(Custom(dir.Path, DataFormat.Jsonl, "jsonl"), new TestTokenizer(), 8, 8, 1);
+        Assert.Empty(twoClasses.Info.Warnings);
+    }
+
+    [Fact]
     public void Csv_with_quotes_and_a_header()
     {
         using var dir = new TempDir();

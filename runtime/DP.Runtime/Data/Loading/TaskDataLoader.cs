@@ -106,7 +106,8 @@ public static class TaskDataLoader
         var info = new TaskInfo(taskId, definition.Name, definition.IsMultipleChoice, labelValues,
             labels.Select(l => l.Word).ToList(),
             labels.Select(l => tokenizer.EncodeWords(l.Word)).ToList(),
-            primary, metrics, trainEncoded.Count, maxChoices);
+            primary, metrics, trainEncoded.Count, maxChoices)
+        { Warnings = TrainLabelWarnings(definition.IsMultipleChoice, trainIndices.Select(i => encoder.ClassIndex(train[i])), labelValues, trainPath) };
         var padId = tokenizer.Special.Pad;
         // Binary F1 and MultiRC count the "true" class as positive; custom data: the second class.
         var positive = labelValues.Contains("true") ? labelValues.IndexOf("true") : 1;
@@ -115,6 +116,19 @@ public static class TaskDataLoader
             new TaskEvaluationSet($"{definition.Name}/validation", info, metric, validation, validationEncoded, evalBatchSize, padId, positive),
             test is null ? null
                 : new TaskEvaluationSet($"{definition.Name}/test", info, metric, test, testEncoded!, evalBatchSize, padId, positive));
+    }
+
+    /// <summary>
+    /// A classification training set with a single class teaches a constant: worth saying before a run wastes hours.
+    /// (FewGLUE's WSC train split is all "true": PET trains WSC by generating the referent, not as a classifier.)
+    /// </summary>
+    static IReadOnlyList<string> TrainLabelWarnings(bool multipleChoice, IEnumerable<int> classes, IReadOnlyList<string> labelValues, string trainPath)
+    {
+        if (multipleChoice || labelValues.Count < 2) return [];
+        var counts = classes.GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
+        if (counts.Count != 1) return [];
+        var (only, n) = counts.Single();
+        return [$"{trainPath}: all {n} training examples have the label '{labelValues[only]}'; a classifier trained on them can only learn to predict that label"];
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ public sealed record TaskInfo(
     int TrainExamples,
     int MaxChoices)
 {
+    /// <summary>Things about the data a user should know before training (e.g. a one-class training set).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>Classes of a classification task; 0 for multiple choice.</summary>
     public int NumClasses => LabelNames.Count;
 
