@@ -18,14 +18,14 @@ namespace DP.Benchmarks;
 public static class SpeedBenchmark
 {
     public sealed record Result(string Method, string DType, int Batch, int Tokens, double SecondsPerStep, double TrainExamplesPerSecond,
-        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb);
+        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false);
 
     public static int Run(string[] args)
     {
         // Child mode: one measurement, one JSON line on stdout.
         if (args.Length >= 3 && args[0] == "--one")
         {
-            var r = MeasureOne(args[1], args[2], Steps(args));
+            var r = MeasureOne(args[1], args[2], Steps(args), Threads(args), args.Contains("--uncached"));
             Console.WriteLine("RESULT " + JsonSerializer.Serialize(r));
             return 0;
         }
@@ -35,16 +35,18 @@ public static class SpeedBenchmark
         foreach (var dtype in new[] { "bfloat16", "float32" })
             foreach (var method in methods)
             {
-                var r = RunChild(method, dtype, Steps(args));
+                var r = RunChild(method, dtype, Steps(args), Threads(args), args.Contains("--uncached"));
                 if (r is null) continue;
                 results.Add(r);
                 Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step {r.TrainExamplesPerSecond,7:F1} ex/s train " +
                                   $"{r.EvalExamplesPerSecond,7:F1} ex/s eval {r.AchievedGFlops,7:F1} GFLOP/s {r.PeakRssMb,7:F0} MB peak");
             }
+        if (Threads(args) > 0) torch.set_num_threads(Threads(args)); // the peak at the thread count the steps ran with
         var peakF32 = GemmPeak.Measure(ScalarType.Float32);
         var peakBf16 = GemmPeak.Measure(ScalarType.BFloat16);
         Console.WriteLine();
-        Console.WriteLine($"GEMM peak (1024³): float32 {peakF32:F1} GFLOP/s, bfloat16 {peakBf16:F1} GFLOP/s");
+        Console.WriteLine($"GEMM peak (1024³, {torch.get_num_threads()} threads): float32 {peakF32:F1} GFLOP/s, bfloat16 {peakBf16:F1} GFLOP/s" +
+                          (args.Contains("--uncached") ? "; every timed step on unseen examples (instance features computed each step)" : ""));
         Console.WriteLine("| method | dtype | s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | % of GEMM peak | peak RSS MB |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
@@ -70,13 +72,22 @@ public static class SpeedBenchmark
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 20;
     }
 
-    private static Result? RunChild(string method, string dtype, int steps)
+    /// <summary>--threads N: torch intra-op threads (0 = libtorch's default, one per core).</summary>
+    private static int Threads(string[] args)
+    {
+        int i = Array.IndexOf(args, "--threads");
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 0;
+    }
+
+    private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached)
     {
         var self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
         var dll = typeof(SpeedBenchmark).Assembly.Location;
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(dll);
-        foreach (var a in new[] { "speed", "--one", method, dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "speed", "--one", method, dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture),
+                     "--threads", threads.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+        if (uncached) psi.ArgumentList.Add("--uncached");
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEnd();
         var stderr = p.StandardError.ReadToEnd();
@@ -90,8 +101,12 @@ public static class SpeedBenchmark
         return JsonSerializer.Deserialize<Result>(line["RESULT ".Length..]);
     }
 
-    public static Result MeasureOne(string methodName, string dtypeName, int steps, int batch = 16, int tokens = 128)
+    /// <param name="uncached">Every timed step gets examples never seen before, so a DP instance method computes its
+    /// instance features each step (as in the first epoch, or as the authors' design always does).</param>
+    public static Result MeasureOne(string methodName, string dtypeName, int steps, int threads = 0, bool uncached = false,
+        int batch = 16, int tokens = 128)
     {
+        if (threads > 0) torch.set_num_threads(threads);
         var method = MethodCatalog.Get(methodName);
         var dtype = dtypeName == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
         var packaged = PackagedModels.Load(PackagedModels.MiniLmL6);
@@ -116,8 +131,11 @@ public static class SpeedBenchmark
         }
         model.Module.train();
         foreach (var b in batches) Step(b); // warm-up + fill the instance cache
+        var timed = uncached
+            ? Enumerable.Range(0, steps).Select(s => SyntheticBatch(batch, tokens, special.Cls ?? 101, special.Sep, batches.Count + s)).ToList()
+            : Enumerable.Range(0, steps).Select(s => batches[s % batches.Count]).ToList();
         var sw = Stopwatch.StartNew();
-        for (int s = 0; s < steps; s++) Step(batches[s % batches.Count]);
+        foreach (var b in timed) Step(b);
         double secondsPerStep = sw.Elapsed.TotalSeconds / steps;
 
         model.Module.eval();
@@ -138,7 +156,8 @@ public static class SpeedBenchmark
             prefix ? method.PromptLength : 0);
         double stepFlop = StepFlops.TrainStep(forward, method.Kind == MethodKind.FineTune);
         return new Result(methodName, dtypeName, batch, tokens, secondsPerStep, batch / secondsPerStep, evalPerSecond,
-            stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, ProcessMemory.PeakRssMb());
+            stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, ProcessMemory.PeakRssMb(),
+            torch.get_num_threads(), uncached);
     }
 
     private static ModelBatch SyntheticBatch(int batch, int tokens, int cls, int sep, int index)
