@@ -25,7 +25,7 @@ public static class SpeedBenchmark
         // Child mode: one measurement, one JSON line on stdout.
         if (args.Length >= 3 && args[0] == "--one")
         {
-            var r = MeasureOne(args[1], args[2], Steps(args), Threads(args), args.Contains("--uncached"));
+            var r = MeasureOne(args[1], args[2], Steps(args), Threads(args), args.Contains("--uncached"), tokens: Tokens(args));
             Console.WriteLine("RESULT " + JsonSerializer.Serialize(r));
             return 0;
         }
@@ -35,7 +35,7 @@ public static class SpeedBenchmark
         foreach (var dtype in new[] { "bfloat16", "float32" })
             foreach (var method in methods)
             {
-                var r = RunChild(method, dtype, Steps(args), Threads(args), args.Contains("--uncached"));
+                var r = RunChild(method, dtype, Steps(args), Threads(args), args.Contains("--uncached"), Tokens(args));
                 if (r is null) continue;
                 results.Add(r);
                 Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step {r.TrainExamplesPerSecond,7:F1} ex/s train " +
@@ -79,14 +79,22 @@ public static class SpeedBenchmark
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 0;
     }
 
-    private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached)
+    /// <summary>--tokens N: real tokens per example before prompts (default 128).</summary>
+    private static int Tokens(string[] args)
+    {
+        int i = Array.IndexOf(args, "--tokens");
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 128;
+    }
+
+    private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached, int tokens)
     {
         var self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
         var dll = typeof(SpeedBenchmark).Assembly.Location;
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(dll);
         foreach (var a in new[] { "speed", "--one", method, dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture),
-                     "--threads", threads.ToString(CultureInfo.InvariantCulture) }) psi.ArgumentList.Add(a);
+                     "--threads", threads.ToString(CultureInfo.InvariantCulture), "--tokens", tokens.ToString(CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(a);
         if (uncached) psi.ArgumentList.Add("--uncached");
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEnd();
