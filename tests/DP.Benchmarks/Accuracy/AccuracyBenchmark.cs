@@ -108,7 +108,7 @@ public static class AccuracyBenchmark
                 WarmupSteps = Math.Max(1, o.Steps / 10),
                 MaxSteps = o.Steps,
                 BatchSize = 16,
-                EvalBatchSize = 64,
+                EvalBatchSize = o.EvalBatch,
                 ClipNorm = 1.0,
                 EvalEvery = Math.Max(1, o.Steps / o.Evaluations),
                 CheckpointEvery = 0,

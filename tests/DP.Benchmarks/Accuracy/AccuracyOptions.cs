@@ -9,7 +9,7 @@ public sealed class AccuracyOptions
     public const string Usage =
         "accuracy [--tasks RTE,CB,BoolQ,WiC,MultiRC] [--methods m1,m2|all] [--seeds 1,2,3] [--steps 150] [--evals 5]\n" +
         "         [--regimes fewshot,boolq-half] [--data ../shared/data/fewglue] [--out bench-results/accuracy] [--work TMP/dp-bench-accuracy]\n" +
-        "         [--eval-limit N] [--threads N] [--report]";
+        "         [--eval-limit N] [--eval-batch 64] [--threads N] [--report]";
 
     public List<SuperGlueTask> Tasks { get; private set; } =
         [SuperGlueTask.RTE, SuperGlueTask.CB, SuperGlueTask.BoolQ, SuperGlueTask.WiC, SuperGlueTask.MultiRC];
@@ -28,6 +28,8 @@ public sealed class AccuracyOptions
     public string WorkDir { get; private set; } = Path.Combine(Path.GetTempPath(), "dp-bench-accuracy");
     /// <summary>Evaluate on the first N lines of the evaluation file only (null = all).</summary>
     public int? EvalLimit { get; private set; }
+    /// <summary>Examples per evaluation batch (memory grows with it at long max lengths).</summary>
+    public int EvalBatch { get; private set; } = 64;
     public int Threads { get; private set; }
     public bool ReportOnly { get; private set; }
 
@@ -58,6 +60,7 @@ public sealed class AccuracyOptions
                 case "--out": o.OutDir = Value(); break;
                 case "--work": o.WorkDir = Value(); break;
                 case "--eval-limit": o.EvalLimit = Positive(Value(), "--eval-limit"); break;
+                case "--eval-batch": o.EvalBatch = Positive(Value(), "--eval-batch"); break;
                 case "--threads": o.Threads = Positive(Value(), "--threads"); break;
                 case "--report": o.ReportOnly = true; break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");

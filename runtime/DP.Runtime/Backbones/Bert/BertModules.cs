@@ -145,8 +145,12 @@ public sealed class BertLayer : nn.Module
 
     public Tensor Forward(Tensor hidden, Tensor additiveMask, Tensor? prefixKey, Tensor? prefixValue)
     {
+        // A scope per layer frees the layer's temporaries when it returns (autograd keeps its own references to what
+        // backward needs). Without it every layer's temporaries live until the whole forward ends: at evaluation
+        // batch 64 × 256 tokens that was ≈ 1 GB of peak memory.
+        using var scope = NewDisposeScope();
         var attended = attention.output.Forward(attention.self.Forward(hidden, additiveMask, prefixKey, prefixValue), hidden);
-        return output.Forward(intermediate.Forward(attended), attended);
+        return output.Forward(intermediate.Forward(attended), attended).MoveToOuterDisposeScope();
     }
 }
 
