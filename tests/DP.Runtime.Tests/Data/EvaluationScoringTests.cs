@@ -48,4 +48,21 @@ public class EvaluationScoringTests
         var set = Assert.IsType<DP.Runtime.Data.Evaluation.TaskEvaluationSet>(data.Validation);
         Assert.Equal("London", set.ChoiceText(1, 3));
     }
+
+    [Fact]
+    public void Record_training_queries_without_a_gold_candidate_are_left_out_with_a_warning()
+    {
+        using var dir = new TempDir();
+        const string text = "The Eiffel Tower is in Paris. Big Ben is in London.";
+        var line = $$"""{"idx": 1, "passage": {"text": "{{text}}", "entities": [{"start": 0, "end": 15}, {"start": 23, "end": 27}]}, "qas": [""" +
+                   """{"query": "@placeholder is a tower in France.", "idx": 10, "answers": [{"start": 0, "end": 15, "text": "The Eiffel Tower"}]},""" +
+                   """{"query": "Big Ben stands in @placeholder.", "idx": 11, "answers": [{"start": 44, "end": 49, "text": "London"}]}]}""";
+        dir.Write("train.jsonl", line);
+        dir.Write("val.jsonl", line);
+        var data = TaskDataLoader.Load(new TaskOptions { SuperGlue = SuperGlueTask.ReCoRD, DataDir = dir.Path }, new TestTokenizer(), 2, 2, 1);
+
+        Assert.Equal(1, data.Info.TrainExamples);
+        var warning = Assert.Single(data.Info.Warnings);
+        Assert.Contains("train.jsonl: 1 of 2 training queries were left out", warning);
+    }
 }

@@ -74,11 +74,13 @@ public static class TaskDataLoader
 
         // Training examples need a target; ReCoRD queries whose answer is no entity of the passage cannot be trained on.
         var trainIndices = new List<int>();
+        var unanswerable = 0;
         for (var i = 0; i < train.Count; i++)
         {
             var ex = train[i];
             if (encoder.ClassIndex(ex) >= 0) trainIndices.Add(i);
-            else if (!(ex.IsMultipleChoice && ex.GoldAnswers is not null))
+            else if (ex.IsMultipleChoice && ex.GoldAnswers is not null) unanswerable++;
+            else
                 throw new DataFormatException(ex.Source.File, ex.Source.Line, ex.IsMultipleChoice ? "label" : options.LabelField,
                     "training example has no label");
         }
@@ -107,7 +109,12 @@ public static class TaskDataLoader
             labels.Select(l => l.Word).ToList(),
             labels.Select(l => tokenizer.EncodeWords(l.Word)).ToList(),
             primary, metrics, trainEncoded.Count, maxChoices)
-        { Warnings = TrainLabelWarnings(definition.IsMultipleChoice, trainIndices.Select(i => encoder.ClassIndex(train[i])), labelValues, trainPath) };
+        {
+            Warnings = [
+                .. TrainLabelWarnings(definition.IsMultipleChoice, trainIndices.Select(i => encoder.ClassIndex(train[i])), labelValues, trainPath),
+                .. unanswerable == 0 ? [] : new[] { $"{trainPath}: {unanswerable} of {train.Count} training queries were left out: none of their candidates is a gold answer" },
+            ],
+        };
         var padId = tokenizer.Special.Pad;
         // Binary F1 and MultiRC count the "true" class as positive; custom data: the second class.
         var positive = labelValues.Contains("true") ? labelValues.IndexOf("true") : 1;
