@@ -43,16 +43,9 @@ public sealed class EndToEndTests(PackedSdkFixture sdk)
         Assert.True(restore.ExitCode == 0, restore.ToString());
 
         // The analyzers the compiler would get: what ResolveLockFileAnalyzers (and the SDK's target after it) leaves.
-        List<string> Analyzers(params string[] properties)
-        {
-            var args = new List<string> { "msbuild", "-nologo", "-t:ResolveLockFileAnalyzers", "-getItem:Analyzer" };
-            args.AddRange(properties.Select(p => $"-p:{p}"));
-            var result = DotNetCli.Run(project, TimeSpan.FromMinutes(3), [.. args]);
-            Assert.True(result.ExitCode == 0, result.ToString());
-            var json = JsonDocument.Parse(result.Output[result.Output.IndexOf('{')..]).RootElement;
-            return json.GetProperty("Items").GetProperty("Analyzer").EnumerateArray()
-                .Select(e => Path.GetFileName(e.GetProperty("FullPath").GetString() ?? "")).ToList();
-        }
+        List<string> Analyzers(params string[] properties) =>
+            MsBuildEvaluation.AfterTarget(project, "ResolveLockFileAnalyzers", ["Analyzer"], properties)
+                .Items("Analyzer").Select(i => Path.GetFileName(i["FullPath"])).ToList();
 
         var lean = Analyzers();
         Assert.Contains("DP.Generators.dll", lean);

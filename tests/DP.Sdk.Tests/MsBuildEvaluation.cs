@@ -2,16 +2,24 @@ using System.Text.Json;
 
 namespace DP.Sdk.Tests;
 
-/// <summary>Design-time evaluation of a project through `dotnet msbuild -getProperty/-getItem` (no build, no restore).</summary>
+/// <summary>A project's properties and items through `dotnet msbuild -getProperty/-getItem`: evaluation only, or after a target.</summary>
 public sealed class MsBuildEvaluation
 {
     private readonly JsonElement _root;
 
     private MsBuildEvaluation(JsonElement root) => _root = root;
 
-    public static MsBuildEvaluation Of(string projectDirectory, string[] properties, string[] items, params string[] globalProperties)
+    public static MsBuildEvaluation Of(string projectDirectory, string[] properties, string[] items, params string[] globalProperties) =>
+        Run(projectDirectory, null, properties, items, globalProperties);
+
+    /// <summary>Items and properties as they stand after <paramref name="target"/> ran (the project must be restored).</summary>
+    public static MsBuildEvaluation AfterTarget(string projectDirectory, string target, string[] items, params string[] globalProperties) =>
+        Run(projectDirectory, target, [], items, globalProperties);
+
+    private static MsBuildEvaluation Run(string projectDirectory, string? target, string[] properties, string[] items, string[] globalProperties)
     {
         var arguments = new List<string> { "msbuild", "-nologo" };
+        if (target is not null) arguments.Add($"-t:{target}");
         // Two or more requests make msbuild answer in JSON (a single property comes back as bare text).
         arguments.AddRange(properties.Append("MSBuildProjectFullPath").Append("UsingDpSdk").Distinct().Select(p => $"-getProperty:{p}"));
         arguments.AddRange(items.Select(i => $"-getItem:{i}"));
