@@ -6,18 +6,10 @@ namespace DP.Sdk.Tests;
 [Collection(PackedSdkCollection.Name)]
 public sealed class EndToEndTests(PackedSdkFixture sdk)
 {
-    private string NewExperiment(string name, params string[] options)
-    {
-        var workspace = sdk.NewWorkspace(name);
-        var created = sdk.DotNetNew(workspace, ["dp-experiment", "-n", name, "--no-restore", .. options]);
-        Assert.True(created.ExitCode == 0, created.ToString());
-        return Path.Combine(workspace, name);
-    }
-
     [Fact]
     public void Scaffolded_experiment_builds_trains_and_writes_results_with_metrics()
     {
-        var project = NewExperiment("Sentiment");
+        var project = sdk.NewExperiment("Sentiment");
 
         var build = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "build", "-nologo");
         Assert.True(build.ExitCode == 0, build.ToString());
@@ -38,7 +30,7 @@ public sealed class EndToEndTests(PackedSdkFixture sdk)
     [Fact]
     public void CsvHelper_source_generator_does_not_reach_the_compiler_unless_asked_for()
     {
-        var project = NewExperiment("Lean");
+        var project = sdk.NewExperiment("Lean");
         var restore = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "restore", "-nologo");
         Assert.True(restore.ExitCode == 0, restore.ToString());
 

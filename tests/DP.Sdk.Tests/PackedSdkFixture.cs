@@ -74,6 +74,15 @@ public sealed class PackedSdkFixture : IDisposable
     public CliResult DotNetNew(string workingDirectory, params string[] arguments) =>
         DotNetCli.Run(workingDirectory, TimeSpan.FromMinutes(2), ["new", .. arguments, "--debug:custom-hive", Hive]);
 
+    /// <summary>`dotnet new dp-experiment -n name` (not restored) in a fresh workspace; returns the project folder.</summary>
+    public string NewExperiment(string name, params string[] options)
+    {
+        var workspace = NewWorkspace(name);
+        var created = DotNetNew(workspace, ["dp-experiment", "-n", name, "--no-restore", .. options]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        return Path.Combine(workspace, name);
+    }
+
     public void Dispose()
     {
         TryDelete(Root);

@@ -6,19 +6,11 @@ namespace DP.Sdk.Tests;
 [Collection(PackedSdkCollection.Name)]
 public sealed class SpecBuildTests(PackedSdkFixture sdk)
 {
-    private string NewExperiment(string name, params string[] options)
-    {
-        var workspace = sdk.NewWorkspace(name);
-        var created = sdk.DotNetNew(workspace, ["dp-experiment", "-n", name, "--no-restore", .. options]);
-        Assert.True(created.ExitCode == 0, created.ToString());
-        return Path.Combine(workspace, name);
-    }
-
     [Fact]
     public void Every_spec_the_templates_write_builds_without_diagnostics()
     {
         // One project holding a spec of every method and task choice: one build checks them all.
-        var project = NewExperiment("Variants");
+        var project = sdk.NewExperiment("Variants");
         foreach (var (name, method, task) in new[]
                  {
                      ("v-prompt", "prompt", "sample"), ("v-prefix", "prefix", "sample"), ("v-finetune", "finetune", "sample"),
@@ -38,7 +30,7 @@ public sealed class SpecBuildTests(PackedSdkFixture sdk)
     [Fact]
     public void Unknown_spec_key_fails_the_build_with_a_DP_diagnostic_at_its_line()
     {
-        var project = NewExperiment("Broken");
+        var project = sdk.NewExperiment("Broken");
         var specPath = Path.Combine(project, "broken.dp.yaml");
         var lines = File.ReadAllLines(specPath).ToList();
         var at = lines.IndexOf("training:") + 1;
