@@ -66,25 +66,13 @@ public static class SpeedBenchmark
         return 0;
     }
 
-    private static int Steps(string[] args)
-    {
-        int i = Array.IndexOf(args, "--steps");
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 20;
-    }
+    private static int Steps(string[] args) => BenchArgs.Int(args, "--steps", 20);
 
     /// <summary>--threads N: torch intra-op threads (0 = libtorch's default, one per core).</summary>
-    private static int Threads(string[] args)
-    {
-        int i = Array.IndexOf(args, "--threads");
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 0;
-    }
+    private static int Threads(string[] args) => BenchArgs.Int(args, "--threads", 0);
 
     /// <summary>--tokens N: real tokens per example before prompts (default 128).</summary>
-    private static int Tokens(string[] args)
-    {
-        int i = Array.IndexOf(args, "--tokens");
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : 128;
-    }
+    private static int Tokens(string[] args) => BenchArgs.Int(args, "--tokens", 128);
 
     private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached, int tokens)
     {

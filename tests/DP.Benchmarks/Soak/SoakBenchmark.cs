@@ -27,8 +27,8 @@ public static class SoakBenchmark
 
     public static int Run(string[] args)
     {
-        int steps = IntArg(args, "--steps", 2000), every = IntArg(args, "--every", 100), threads = IntArg(args, "--threads", 0);
-        var outDir = StringArg(args, "--out") ?? "bench-results/soak";
+        int steps = BenchArgs.Int(args, "--steps", 2000), every = BenchArgs.Int(args, "--every", 100), threads = BenchArgs.Int(args, "--threads", 0);
+        var outDir = BenchArgs.String(args, "--out") ?? "bench-results/soak";
         if (args.Length >= 2 && args[0] == "--one")
         {
             if (threads > 0) set_num_threads(threads);
@@ -147,17 +147,5 @@ public static class SoakBenchmark
         });
         File.WriteAllLines(Path.Combine(dir, "train.jsonl"), Lines(64));
         File.WriteAllLines(Path.Combine(dir, "val.jsonl"), Lines(32));
-    }
-
-    private static int IntArg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string? StringArg(string[] args, string name)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 }
