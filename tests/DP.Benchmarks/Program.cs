@@ -14,7 +14,7 @@ return name switch
 
 static int Help()
 {
-    Console.WriteLine("benchmarks: gemm | speed [methods,comma,separated] [--steps N] [--threads N] [--uncached] [--tokens N]");
+    Console.WriteLine("benchmarks: gemm | speed [methods,comma,separated] [--steps N] [--threads N] [--uncached] [--tokens N] [--checkpointing]");
     Console.WriteLine("            " + DP.Benchmarks.Soak.SoakBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Generator.GeneratorBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Accuracy.AccuracyOptions.Usage.Replace("\n", "\n            "));

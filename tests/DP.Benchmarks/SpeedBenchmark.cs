@@ -18,14 +18,15 @@ namespace DP.Benchmarks;
 public static class SpeedBenchmark
 {
     public sealed record Result(string Method, string DType, int Batch, int Tokens, double SecondsPerStep, double TrainExamplesPerSecond,
-        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false);
+        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false, bool Checkpointing = false);
 
     public static int Run(string[] args)
     {
         // Child mode: one measurement, one JSON line on stdout.
         if (args.Length >= 3 && args[0] == "--one")
         {
-            var r = MeasureOne(args[1], args[2], Steps(args), Threads(args), args.Contains("--uncached"), tokens: Tokens(args));
+            var r = MeasureOne(args[1], args[2], Steps(args), Threads(args), args.Contains("--uncached"), tokens: Tokens(args),
+                checkpointing: args.Contains("--checkpointing"));
             Console.WriteLine("RESULT " + JsonSerializer.Serialize(r));
             return 0;
         }
@@ -35,7 +36,8 @@ public static class SpeedBenchmark
         foreach (var dtype in new[] { "bfloat16", "float32" })
             foreach (var method in methods)
             {
-                var r = RunChild(method, dtype, Steps(args), Threads(args), args.Contains("--uncached"), Tokens(args));
+                var r = RunChild(method, dtype, Steps(args), Threads(args), args.Contains("--uncached"), Tokens(args),
+                    args.Contains("--checkpointing"));
                 if (r is null) continue;
                 results.Add(r);
                 Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step {r.TrainExamplesPerSecond,7:F1} ex/s train " +
@@ -46,7 +48,8 @@ public static class SpeedBenchmark
         var peakBf16 = GemmPeak.Measure(ScalarType.BFloat16);
         Console.WriteLine();
         Console.WriteLine($"GEMM peak (1024³, {torch.get_num_threads()} threads): float32 {peakF32:F1} GFLOP/s, bfloat16 {peakBf16:F1} GFLOP/s" +
-                          (args.Contains("--uncached") ? "; every timed step on unseen examples (instance features computed each step)" : ""));
+                          (args.Contains("--uncached") ? "; every timed step on unseen examples (instance features computed each step)" : "") +
+                          (args.Contains("--checkpointing") ? "; gradient checkpointing on (GFLOP/s counts the step without its re-run forward)" : ""));
         Console.WriteLine("| method | dtype | s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | % of GEMM peak | peak RSS MB |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
@@ -74,7 +77,7 @@ public static class SpeedBenchmark
     /// <summary>--tokens N: real tokens per example before prompts (default 128).</summary>
     private static int Tokens(string[] args) => BenchArgs.Int(args, "--tokens", 128);
 
-    private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached, int tokens)
+    private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached, int tokens, bool checkpointing)
     {
         var self = Environment.ProcessPath!;
         var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -84,6 +87,7 @@ public static class SpeedBenchmark
                      "--threads", threads.ToString(CultureInfo.InvariantCulture), "--tokens", tokens.ToString(CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
         if (uncached) psi.ArgumentList.Add("--uncached");
+        if (checkpointing) psi.ArgumentList.Add("--checkpointing");
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEnd();
         var stderr = p.StandardError.ReadToEnd();
@@ -99,8 +103,9 @@ public static class SpeedBenchmark
 
     /// <param name="uncached">Every timed step gets examples never seen before, so a DP instance method computes its
     /// instance features each step (as in the first epoch, or as the authors' design always does).</param>
+    /// <param name="checkpointing">training.gradient_checkpointing: the backbone re-runs each layer in backward.</param>
     public static Result MeasureOne(string methodName, string dtypeName, int steps, int threads = 0, bool uncached = false,
-        int batch = 16, int tokens = 128)
+        int batch = 16, int tokens = 128, bool checkpointing = false)
     {
         if (threads > 0) torch.set_num_threads(threads);
         var method = MethodCatalog.Get(methodName);
@@ -108,6 +113,7 @@ public static class SpeedBenchmark
         var packaged = PackagedModels.Load(PackagedModels.MiniLmL6);
         var backbone = packaged.Backbone;
         if (dtype == ScalarType.BFloat16) backbone.SetComputeDType(dtype);
+        backbone.GradientCheckpointing = checkpointing;
         var special = packaged.Tokenizer.Special;
         using var model = PromptModelFactory.Create(method, new HeadOptions(), backbone, new TaskHeadInfo(2), special, seed: 1);
         var trainable = model.ParameterGroups.SelectMany(g => g.Parameters).ToList();
@@ -153,7 +159,7 @@ public static class SpeedBenchmark
         double stepFlop = StepFlops.TrainStep(forward, method.Kind == MethodKind.FineTune);
         return new Result(methodName, dtypeName, batch, tokens, secondsPerStep, batch / secondsPerStep, evalPerSecond,
             stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, ProcessMemory.PeakRssMb(),
-            torch.get_num_threads(), uncached);
+            torch.get_num_threads(), uncached, checkpointing);
     }
 
     private static ModelBatch SyntheticBatch(int batch, int tokens, int cls, int sep, int index)

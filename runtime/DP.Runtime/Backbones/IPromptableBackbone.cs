@@ -58,6 +58,12 @@ public interface IPromptableBackbone
     /// <summary>Runs the model on (possibly prompted) input embeddings.</summary>
     BackboneOutput Forward(BackboneInput input);
 
+    /// <summary>
+    /// Activation checkpointing: when on, training forwards keep only each layer's inputs and the backward runs the
+    /// layer again (less memory, about one more forward of compute). No effect without gradients.
+    /// </summary>
+    bool GradientCheckpointing { get; set; }
+
     /// <summary>Freezes every parameter (requires_grad = false).</summary>
     void Freeze();
 

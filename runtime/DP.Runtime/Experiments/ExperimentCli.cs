@@ -173,6 +173,7 @@ public static class ExperimentCli
             var device = DeviceResolver.Resolve(t.Device);
             Training.Determinism.Seed(t.Seed);
             var (backbone, tokenizer) = LoadBackbone(options.Backbone, device);
+            backbone.GradientCheckpointing = t.GradientCheckpointing;
             var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed);
             var info = data.Info;
             foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");

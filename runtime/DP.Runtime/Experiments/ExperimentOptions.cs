@@ -124,6 +124,8 @@ public sealed class TrainingOptions
     public int BatchSize { get; set; } = 16;
     public int EvalBatchSize { get; set; } = 32;
     public int GradientAccumulation { get; set; } = 1;
+    /// <summary>Activation checkpointing in the backbone: each layer runs again in backward instead of keeping its activations.</summary>
+    public bool GradientCheckpointing { get; set; }
     public double ClipNorm { get; set; } = 1.0;
     public int EvalEvery { get; set; } = 50;
     /// <summary>Evaluations without improvement before stopping; 0 = never stop early.</summary>

@@ -66,6 +66,7 @@ namespace Demo.App
             "training.batch_size",
             "training.eval_batch_size",
             "training.gradient_accumulation",
+            "training.gradient_checkpointing",
             "training.clip_norm",
             "training.eval_every",
             "training.early_stopping_patience",
@@ -120,6 +121,7 @@ namespace Demo.App
             options.Training.BatchSize = 8;
             options.Training.EvalBatchSize = 32;
             options.Training.GradientAccumulation = 1;
+            options.Training.GradientCheckpointing = false;
             options.Training.ClipNorm = 1d;
             options.Training.EvalEvery = 50;
             options.Training.EarlyStoppingPatience = 0;
@@ -220,6 +222,7 @@ namespace Demo.App
                 case "training.batch_size": options.Training.BatchSize = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
                 case "training.eval_batch_size": options.Training.EvalBatchSize = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
                 case "training.gradient_accumulation": options.Training.GradientAccumulation = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
+                case "training.gradient_checkpointing": options.Training.GradientCheckpointing = global::DP.Generated.DpSpecValues.Bool(key, value); return;
                 case "training.clip_norm": options.Training.ClipNorm = global::DP.Generated.DpSpecValues.Double(key, value, 0d, false, null); return;
                 case "training.eval_every": options.Training.EvalEvery = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
                 case "training.early_stopping_patience": options.Training.EarlyStoppingPatience = global::DP.Generated.DpSpecValues.Int(key, value, 0d, null); return;

@@ -40,6 +40,7 @@ internal sealed class TinySeq2Seq : nn.Module, IPromptableBackbone
     public Tensor WordEmbeddingWeight => encoder.WordEmbeddingWeight;
     public ScalarType ComputeDType => encoder.ComputeDType;
     public Tensor EmbedTokens(Tensor inputIds) => encoder.EmbedTokens(inputIds);
+    public bool GradientCheckpointing { get => encoder.GradientCheckpointing; set => encoder.GradientCheckpointing = value; }
 
     public BackboneOutput Forward(BackboneInput input)
     {

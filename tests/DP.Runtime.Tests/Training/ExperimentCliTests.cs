@@ -79,6 +79,7 @@ public class ExperimentCliTests
             options.Training.EvalEvery = 2;
             options.Training.CheckpointEvery = 2;
             options.Training.Device = DeviceChoice.Cpu;
+            options.Training.GradientCheckpointing = true; // the whole train/eval path with the backbone's layers checkpointed
             options.Output.Plots = false;
             options.Output.TensorBoard = false;
 

@@ -1,3 +1,4 @@
+using DP.Runtime.Backbones.Checkpointing;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,6 +22,7 @@ public sealed class BertModel : nn.Module, IPromptableBackbone
     public nn.Module Module => this;
     public ScalarType ComputeDType { get; private set; } = ScalarType.Float32;
     public Tensor WordEmbeddingWeight => embeddings.word_embeddings.weight!;
+    public bool GradientCheckpointing { get; set; }
 
     public BertModel(BertConfig config) : base("bert")
     {
@@ -53,7 +55,10 @@ public sealed class BertModel : nn.Module, IPromptableBackbone
         {
             var pk = input.DeepPrompt?.Keys[i];
             var pv = input.DeepPrompt?.Values[i];
-            hidden = encoder.layer[i].Forward(hidden, additive, pk, pv);
+            var layer = encoder.layer[i];
+            hidden = GradientCheckpointing && torch.is_grad_enabled()
+                ? ActivationCheckpoint.Run(xs => layer.Forward(xs[0]!, xs[1]!, xs[2], xs[3]), hidden, additive, pk, pv)
+                : layer.Forward(hidden, additive, pk, pv);
         }
         return new BackboneOutput(hidden.to(ScalarType.Float32).MoveToOuterDisposeScope());
     }

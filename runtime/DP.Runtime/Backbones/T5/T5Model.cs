@@ -1,3 +1,4 @@
+using DP.Runtime.Backbones.Checkpointing;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -40,6 +41,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
     public nn.Module Module => this;
     public ScalarType ComputeDType { get; private set; } = ScalarType.Float32;
     public Tensor WordEmbeddingWeight => shared.weight!;
+    public bool GradientCheckpointing { get; set; }
 
     public T5Model(T5Config config) : base("t5")
     {
@@ -136,7 +138,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
         }
         var bias = positionBias + KeyMaskBias(keyMask);
         for (int i = 0; i < encoder.block.Count; i++)
-            hidden = encoder.block[i].Forward(hidden, bias, prefixKey: deepPrompt?.Keys[i], prefixValue: deepPrompt?.Values[i]);
+            hidden = RunBlock(encoder.block[i], hidden, bias, null, null, deepPrompt?.Keys[i], deepPrompt?.Values[i]);
         return encoder.final_layer_norm.forward(hidden).MoveToOuterDisposeScope();
     }
 
@@ -155,7 +157,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
             .masked_fill(causal.unsqueeze(0).unsqueeze(0), Masked);
         var crossBias = KeyMaskBias(encoderAttentionMask);
         for (int i = 0; i < decoder.block.Count; i++)
-            hidden = decoder.block[i].Forward(hidden, selfBias, encoderHidden, crossBias);
+            hidden = RunBlock(decoder.block[i], hidden, selfBias, encoderHidden, crossBias, null, null);
         hidden = decoder.final_layer_norm.forward(hidden);
         // Tied embeddings: transformers rescales by d_model^-0.5 before projecting onto the shared table.
         var logits = lm_head is not null
@@ -163,6 +165,13 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
             : torch.matmul(hidden * Math.Pow(Config.DModel, -0.5), shared.weight!.t());
         return (hidden.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
     }
+
+    private Tensor RunBlock(T5Block block, Tensor hidden, Tensor selfBias, Tensor? encoderHidden, Tensor? crossBias,
+        Tensor? prefixKey, Tensor? prefixValue)
+        => GradientCheckpointing && torch.is_grad_enabled()
+            ? ActivationCheckpoint.Run(xs => block.Forward(xs[0]!, xs[1]!, xs[2], xs[3], xs[4], xs[5]),
+                hidden, selfBias, encoderHidden, crossBias, prefixKey, prefixValue)
+            : block.Forward(hidden, selfBias, encoderHidden, crossBias, prefixKey, prefixValue);
 
     /// <summary>[B, S] 0/1 → [B, 1, 1, S] float32: 0 where attended, a large negative value elsewhere.</summary>
     private static Tensor KeyMaskBias(Tensor keyMask)

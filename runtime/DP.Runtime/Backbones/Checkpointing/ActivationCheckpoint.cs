@@ -1,0 +1,72 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DP.Runtime.Backbones.Checkpointing;
+
+/// <summary>
+/// Activation (gradient) checkpointing for one block of a backbone: the forward keeps only the block's inputs, and
+/// the backward runs the block again to get the activations it needs. Trades about one extra forward of the block
+/// for not holding its activations between forward and backward (Hugging Face's gradient_checkpointing).
+/// </summary>
+public static class ActivationCheckpoint
+{
+    /// <summary>
+    /// Runs <paramref name="block"/> on <paramref name="inputs"/> (null entries allowed: optional inputs) as one
+    /// autograd node. Gradients reach the inputs that require them and, through a nested backward, the block's own
+    /// parameters. The block must be deterministic (no dropout) and must not keep the tensors it is given.
+    /// </summary>
+    public static Tensor Run(Func<Tensor?[], Tensor> block, params Tensor?[] inputs)
+    {
+        var args = new object?[inputs.Length + 1];
+        args[0] = block;
+        Array.Copy(inputs, 0, args, 1, inputs.Length);
+        return CheckpointFunction.apply(args!);
+    }
+
+    /// <summary>Detached copies of <paramref name="inputs"/> that keep each input's requires_grad.</summary>
+    internal static Tensor?[] DetachInputs(IReadOnlyList<Tensor?> inputs)
+        => inputs.Select(x => x is null ? null : x.detach().requires_grad_(x.requires_grad)).ToArray();
+}
+
+/// <summary>The autograd node behind <see cref="ActivationCheckpoint.Run"/>.</summary>
+internal sealed class CheckpointFunction : autograd.SingleTensorFunction<CheckpointFunction>
+{
+    private const string BlockKey = "block", PresentKey = "present";
+
+    public override string Name => "ActivationCheckpoint";
+
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var block = (Func<Tensor?[], Tensor>)vars[0];
+        var inputs = vars.Skip(1).Select(v => v as Tensor).ToArray();
+        ctx.save_data(BlockKey, block);
+        // Which argument positions hold a tensor: save_for_backward keeps only those.
+        ctx.save_data(PresentKey, inputs.Select(x => x is not null).ToArray());
+        ctx.save_for_backward(inputs.Where(x => x is not null).ToList()!);
+        // Grad mode on (over detached inputs) so the block takes the same code path as its re-run in backward; the
+        // graph it builds here is dropped with the block's temporaries when the detached output leaves.
+        using var scope = NewDisposeScope();
+        using var grad = torch.enable_grad();
+        return block(ActivationCheckpoint.DetachInputs(inputs)).detach().MoveToOuterDisposeScope();
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var block = (Func<Tensor?[], Tensor>)ctx.get_data(BlockKey);
+        var present = (bool[])ctx.get_data(PresentKey);
+        var saved = new Queue<Tensor>(ctx.get_saved_variables());
+        var inputs = present.Select(p => p ? saved.Dequeue() : null).ToArray();
+
+        using var scope = NewDisposeScope();
+        var detached = ActivationCheckpoint.DetachInputs(inputs);
+        using (torch.enable_grad())
+        {
+            var output = block(detached);
+            // Accumulates into the block's parameters' .grad and into the detached inputs' .grad.
+            if (output.requires_grad) autograd.backward([output], [gradOutput]);
+        }
+        var grads = new List<Tensor> { null! }; // the block argument has no gradient
+        grads.AddRange(detached.Select(d => d is { requires_grad: true } ? d.grad?.MoveToOuterDisposeScope()! : null!));
+        return grads;
+    }
+}
