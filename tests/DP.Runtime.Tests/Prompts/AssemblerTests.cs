@@ -84,6 +84,8 @@ public class AssemblerTests
         AssertMatches(expected, assembler.Assemble(x, mask, types, p, new PromptSplit.PerInstance(torch.tensor(splits.Select(s => (long)s).ToArray()))));
         var g = torch.nn.functional.one_hot(torch.tensor(splits.Select(s => (long)s).ToArray()), N + 1).to(ScalarType.Float32);
         AssertMatches(expected, assembler.Assemble(x, mask, types, p, new PromptSplit.OneHot(g)));
+        // With gradients the straight-through term is added; its forward value is exactly zero.
+        AssertMatches(expected, assembler.Assemble(x, mask, types, p, new PromptSplit.OneHot(g.requires_grad_(true))));
     }
 
     [Fact]

@@ -75,7 +75,8 @@ public sealed class PromptAssembler
         var outMask = sourceMask.gather(1, index);
         var outTypes = sourceTypes?.gather(1, index);
 
-        if (softChoice is not null)
+        // Without gradients (evaluation) the straight-through term is exactly zero: skip building it.
+        if (softChoice is { requires_grad: true })
         {
             // Straight-through: Σ_j g_j X_j = X_{j*} + Σ_j (g_j − detach(g_j)) X_j. The second term is exactly zero in
             // the forward pass and gives each split logit the gradient <dL/dE, X_j>. All n+1 arrangements are one
