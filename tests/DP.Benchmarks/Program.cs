@@ -9,6 +9,7 @@ return name switch
     "soak" => DP.Benchmarks.Soak.SoakBenchmark.Run(args[1..]),
     "generator" => DP.Benchmarks.Generator.GeneratorBenchmark.Run(args[1..]),
     "accuracy" => DP.Benchmarks.Accuracy.AccuracyBenchmark.Run(args[1..]),
+    "micro" => DP.Benchmarks.Micro.MicroBenchmarks.Run(args[1..]),
     _ => Help(),
 };
 
@@ -17,6 +18,7 @@ static int Help()
     Console.WriteLine("benchmarks: gemm | speed [methods,comma,separated] [--steps N] [--threads N] [--uncached] [--tokens N] [--checkpointing]");
     Console.WriteLine("            " + DP.Benchmarks.Soak.SoakBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Generator.GeneratorBenchmark.Usage);
+    Console.WriteLine("            " + DP.Benchmarks.Micro.MicroBenchmarks.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Accuracy.AccuracyOptions.Usage.Replace("\n", "\n            "));
     return 2;
 }
