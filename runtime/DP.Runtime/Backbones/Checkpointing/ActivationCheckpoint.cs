@@ -43,11 +43,12 @@ internal sealed class CheckpointFunction : autograd.SingleTensorFunction<Checkpo
         // Which argument positions hold a tensor: save_for_backward keeps only those.
         ctx.save_data(PresentKey, inputs.Select(x => x is not null).ToArray());
         ctx.save_for_backward(inputs.Where(x => x is not null).ToList()!);
-        // Grad mode on (over detached inputs) so the block takes the same code path as its re-run in backward; the
-        // graph it builds here is dropped with the block's temporaries when the detached output leaves.
+        // Grad mode on so the block takes the same code path (kernels) as its re-run in backward. The inputs are
+        // detached without requires_grad, so only trainable block weights (fine-tuning) make autograd record here;
+        // that graph is dropped with the block's temporaries when the detached output leaves.
         using var scope = NewDisposeScope();
         using var grad = torch.enable_grad();
-        return block(ActivationCheckpoint.DetachInputs(inputs)).detach().MoveToOuterDisposeScope();
+        return block(inputs.Select(x => x?.detach()).ToArray()).detach().MoveToOuterDisposeScope();
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
