@@ -53,12 +53,11 @@ internal sealed class CheckpointFunction : autograd.SingleTensorFunction<Checkpo
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
+        using var scope = NewDisposeScope(); // frees the unpacked inputs and the re-run's temporaries
         var block = (Func<Tensor?[], Tensor>)ctx.get_data(BlockKey);
         var present = (bool[])ctx.get_data(PresentKey);
         var saved = new Queue<Tensor>(ctx.get_saved_variables());
         var inputs = present.Select(p => p ? saved.Dequeue() : null).ToArray();
-
-        using var scope = NewDisposeScope();
         var detached = ActivationCheckpoint.DetachInputs(inputs);
         using (torch.enable_grad())
         {
