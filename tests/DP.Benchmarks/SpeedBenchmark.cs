@@ -18,7 +18,7 @@ namespace DP.Benchmarks;
 public static class SpeedBenchmark
 {
     public sealed record Result(string Method, string DType, int Batch, int Tokens, double SecondsPerStep, double TrainExamplesPerSecond,
-        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false, bool Checkpointing = false);
+        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false, bool Checkpointing = false, double ManagedKbPerStep = 0);
 
     public static int Run(string[] args)
     {
@@ -41,7 +41,7 @@ public static class SpeedBenchmark
                 if (r is null) continue;
                 results.Add(r);
                 Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step {r.TrainExamplesPerSecond,7:F1} ex/s train " +
-                                  $"{r.EvalExamplesPerSecond,7:F1} ex/s eval {r.AchievedGFlops,7:F1} GFLOP/s {r.PeakRssMb,7:F0} MB peak");
+                                  $"{r.EvalExamplesPerSecond,7:F1} ex/s eval {r.AchievedGFlops,7:F1} GFLOP/s {r.PeakRssMb,7:F0} MB peak {r.ManagedKbPerStep,6:F0} KB/step managed");
             }
         if (Threads(args) > 0) torch.set_num_threads(Threads(args)); // the peak at the thread count the steps ran with
         var peakF32 = GemmPeak.Measure(ScalarType.Float32);
@@ -50,13 +50,13 @@ public static class SpeedBenchmark
         Console.WriteLine($"GEMM peak (1024³, {torch.get_num_threads()} threads): float32 {peakF32:F1} GFLOP/s, bfloat16 {peakBf16:F1} GFLOP/s" +
                           (args.Contains("--uncached") ? "; every timed step on unseen examples (instance features computed each step)" : "") +
                           (args.Contains("--checkpointing") ? "; gradient checkpointing on (GFLOP/s counts the step without its re-run forward)" : ""));
-        Console.WriteLine("| method | dtype | s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | % of GEMM peak | peak RSS MB |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| method | dtype | s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | % of GEMM peak | peak RSS MB | managed KB/step |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
             var peak = r.DType == "bfloat16" ? peakBf16 : peakF32;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Method} | {r.DType} | {r.SecondsPerStep:F3} | {r.TrainExamplesPerSecond:F1} | {r.EvalExamplesPerSecond:F1} | {r.StepGFlop:F1} | {r.AchievedGFlops:F1} | {100 * r.AchievedGFlops / peak:F0}% | {r.PeakRssMb:F0} |"));
+                $"| {r.Method} | {r.DType} | {r.SecondsPerStep:F3} | {r.TrainExamplesPerSecond:F1} | {r.EvalExamplesPerSecond:F1} | {r.StepGFlop:F1} | {r.AchievedGFlops:F1} | {100 * r.AchievedGFlops / peak:F0}% | {r.PeakRssMb:F0} | {r.ManagedKbPerStep:F0} |"));
         }
         foreach (var dtype in new[] { "bfloat16", "float32" })
         {
@@ -136,9 +136,11 @@ public static class SpeedBenchmark
         var timed = uncached
             ? Enumerable.Range(0, steps).Select(s => SyntheticBatch(batch, tokens, special.Cls ?? 101, special.Sep, batches.Count + s)).ToList()
             : Enumerable.Range(0, steps).Select(s => batches[s % batches.Count]).ToList();
+        long managedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var sw = Stopwatch.StartNew();
         foreach (var b in timed) Step(b);
         double secondsPerStep = sw.Elapsed.TotalSeconds / steps;
+        double managedKbPerStep = (GC.GetTotalAllocatedBytes(precise: true) - managedBefore) / 1024.0 / steps;
 
         model.Module.eval();
         var evalSw = Stopwatch.StartNew();
@@ -159,7 +161,7 @@ public static class SpeedBenchmark
         double stepFlop = StepFlops.TrainStep(forward, method.Kind == MethodKind.FineTune);
         return new Result(methodName, dtypeName, batch, tokens, secondsPerStep, batch / secondsPerStep, evalPerSecond,
             stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, ProcessMemory.PeakRssMb(),
-            torch.get_num_threads(), uncached, checkpointing);
+            torch.get_num_threads(), uncached, checkpointing, managedKbPerStep);
     }
 
     private static ModelBatch SyntheticBatch(int batch, int tokens, int cls, int sep, int index)
