@@ -27,7 +27,7 @@ public static class SpeedBenchmark
         {
             var r = MeasureOne(args[1], args[2], Steps(args), Threads(args), args.Contains("--uncached"), tokens: Tokens(args),
                 checkpointing: args.Contains("--checkpointing"));
-            Console.WriteLine("RESULT " + JsonSerializer.Serialize(r));
+            Console.WriteLine(BenchChild.Marker + JsonSerializer.Serialize(r));
             return 0;
         }
         var methods = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal)
@@ -79,26 +79,13 @@ public static class SpeedBenchmark
 
     private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached, int tokens, bool checkpointing)
     {
-        var self = Environment.ProcessPath!;
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
-        var dll = typeof(SpeedBenchmark).Assembly.Location;
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(dll);
-        foreach (var a in new[] { "speed", "--one", method, dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture),
-                     "--threads", threads.ToString(CultureInfo.InvariantCulture), "--tokens", tokens.ToString(CultureInfo.InvariantCulture) })
-            psi.ArgumentList.Add(a);
-        if (uncached) psi.ArgumentList.Add("--uncached");
-        if (checkpointing) psi.ArgumentList.Add("--checkpointing");
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
-        if (p.ExitCode != 0 || line is null)
-        {
-            Console.WriteLine($"{method} {dtype}: failed (exit {p.ExitCode}) {stderr.Trim()} {stdout.Trim()}");
-            return null;
-        }
-        return JsonSerializer.Deserialize<Result>(line["RESULT ".Length..]);
+        var args = new List<string> { "speed", "--one", method, dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture),
+            "--threads", threads.ToString(CultureInfo.InvariantCulture), "--tokens", tokens.ToString(CultureInfo.InvariantCulture) };
+        if (uncached) args.Add("--uncached");
+        if (checkpointing) args.Add("--checkpointing");
+        var json = BenchChild.Run(args, out var failure);
+        if (json is null) Console.WriteLine($"{method} {dtype}: failed ({failure})");
+        return json is null ? null : JsonSerializer.Deserialize<Result>(json);
     }
 
     /// <param name="uncached">Every timed step gets examples never seen before, so a DP instance method computes its

@@ -32,10 +32,10 @@ public static class AccuracyBenchmark
             Console.Error.WriteLine(AccuracyOptions.Usage);
             return 2;
         }
+        if (o.One is not null) return RunChild(o);
         var resultsPath = Path.Combine(o.OutDir, "results.jsonl");
         if (!o.ReportOnly)
         {
-            if (o.Threads > 0) set_num_threads(o.Threads);
             var done = AccuracyRecord.ReadAll(resultsPath).Select(r => r.Key).ToHashSet();
             var plan = Plan(o).Where(p => !done.Contains(AccuracyRecord.RunKey(p.Regime, p.Task.ToString(), p.Method, p.Seed, o.Steps))).ToList();
             Console.WriteLine($"accuracy: {plan.Count} runs to do ({done.Count} already in {resultsPath}), {o.Steps} steps each");
@@ -43,16 +43,18 @@ public static class AccuracyBenchmark
             foreach (var p in plan)
             {
                 i++;
-                try
+                // Each run in its own process: its peak memory is its own, and no run inherits another's heap.
+                var json = BenchChild.Run(["accuracy", .. o.Args, "--one", $"{p.Regime},{p.Task},{p.Method},{p.Seed}"], out var failure);
+                if (json is null)
                 {
-                    var r = RunOne(o, p.Regime, p.Task, p.Method, p.Seed);
+                    Console.WriteLine($"[{i}/{plan.Count}] {p.Regime} {p.Task} {p.Method} seed {p.Seed}: FAILED {failure}");
+                }
+                else
+                {
+                    var r = JsonSerializer.Deserialize<AccuracyRecord>(json, AccuracyRecord.Json)!;
                     r.Append(resultsPath);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"[{i}/{plan.Count}] {p.Regime} {p.Task} {p.Method} seed {p.Seed}: score {r.Score:F4} (dev32 {r.SelectionMetric} {r.SelectionValue:F4} @ step {r.BestStep}) {r.Seconds:F0} s"));
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    Console.WriteLine($"[{i}/{plan.Count}] {p.Regime} {p.Task} {p.Method} seed {p.Seed}: FAILED {e.GetType().Name}: {e.Message}");
                 }
                 // Rebuild the tables after every run so a partial benchmark always has current ones.
                 AccuracyReport.Write(AccuracyRecord.ReadAll(resultsPath), o.OutDir, quiet: true);
@@ -65,6 +67,18 @@ public static class AccuracyBenchmark
             return 1;
         }
         Console.WriteLine(AccuracyReport.Write(records, o.OutDir, quiet: false));
+        return 0;
+    }
+
+    /// <summary>Child mode: one run, its record printed as one line for the parent to append.</summary>
+    private static int RunChild(AccuracyOptions o)
+    {
+        var parts = o.One!.Split(',');
+        if (parts.Length != 4 || !Enum.TryParse<SuperGlueTask>(parts[1], out var task) || !int.TryParse(parts[3], CultureInfo.InvariantCulture, out var seed))
+            throw new ArgumentException($"--one: expected regime,task,method,seed, got '{o.One}'");
+        if (o.Threads > 0) set_num_threads(o.Threads);
+        var record = RunOne(o, parts[0], task, parts[2], seed);
+        Console.WriteLine(BenchChild.Marker + JsonSerializer.Serialize(record, AccuracyRecord.Json));
         return 0;
     }
 
@@ -130,7 +144,6 @@ public static class AccuracyBenchmark
         options.Name = $"{regime}-{options.Name}";
 
         var t = options.Training;
-        bool peakReset = ProcessMemory.ResetPeak();
         Determinism.Seed(seed);
         var packaged = PackagedModels.Load(options.Backbone.Source);
         var backbone = packaged.Backbone;
@@ -168,7 +181,7 @@ public static class AccuracyBenchmark
             TrainExamples = info.TrainExamples,
             EvalExamples = eval.Predictions.Count,
             Seconds = result.Seconds,
-            PeakRssMb = peakReset ? ProcessMemory.PeakRssMb() : null,
+            PeakRssMb = ProcessMemory.PeakRssMb(), // the run has this (child) process to itself
             FinishedUtc = DateTime.UtcNow,
         };
     }

@@ -32,10 +32,14 @@ public sealed class AccuracyOptions
     public int EvalBatch { get; private set; } = 64;
     public int Threads { get; private set; }
     public bool ReportOnly { get; private set; }
+    /// <summary>Child mode (internal): run only this "regime,task,method,seed" and print its record.</summary>
+    public string? One { get; private set; }
+    /// <summary>The command line as given, passed on to each run's child process.</summary>
+    public IReadOnlyList<string> Args { get; private set; } = [];
 
     public static AccuracyOptions Parse(string[] args)
     {
-        var o = new AccuracyOptions();
+        var o = new AccuracyOptions { Args = args };
         for (int i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -63,6 +67,7 @@ public sealed class AccuracyOptions
                 case "--eval-batch": o.EvalBatch = Positive(Value(), "--eval-batch"); break;
                 case "--threads": o.Threads = Positive(Value(), "--threads"); break;
                 case "--report": o.ReportOnly = true; break;
+                case "--one": o.One = Value(); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
