@@ -22,10 +22,6 @@ public static class ActivationCheckpoint
         Array.Copy(inputs, 0, args, 1, inputs.Length);
         return CheckpointFunction.apply(args!);
     }
-
-    /// <summary>Detached copies of <paramref name="inputs"/> that keep each input's requires_grad.</summary>
-    internal static Tensor?[] DetachInputs(IReadOnlyList<Tensor?> inputs)
-        => inputs.Select(x => x is null ? null : x.detach().requires_grad_(x.requires_grad)).ToArray();
 }
 
 /// <summary>The autograd node behind <see cref="ActivationCheckpoint.Run"/>.</summary>
@@ -58,7 +54,8 @@ internal sealed class CheckpointFunction : autograd.SingleTensorFunction<Checkpo
         var present = (bool[])ctx.get_data(PresentKey);
         var saved = new Queue<Tensor>(ctx.get_saved_variables());
         var inputs = present.Select(p => p ? saved.Dequeue() : null).ToArray();
-        var detached = ActivationCheckpoint.DetachInputs(inputs);
+        // Leaves of a graph of their own that keep each input's requires_grad: the nested backward stops at them.
+        var detached = inputs.Select(x => x?.detach().requires_grad_(x.requires_grad)).ToArray();
         using (torch.enable_grad())
         {
             var output = block(detached);
