@@ -122,5 +122,12 @@ public sealed record CliArguments(
         if (MaxSteps is int n) options.Training.MaxSteps = n;
         if (Output is not null) options.Output.Dir = Output;
         if (Data is not null) options.Task.DataDir = Data;
+        // The build checked the spec as written; overrides can still combine into something it would have rejected.
+        if (Sets.Count > 0 || MaxSteps is not null)
+        {
+            var problems = CrossFieldRules.Problems(options);
+            if (problems.Count > 0)
+                throw new ArgumentException("the command-line overrides leave the spec inconsistent:\n  " + string.Join("\n  ", problems));
+        }
     }
 }

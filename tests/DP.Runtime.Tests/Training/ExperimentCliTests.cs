@@ -18,6 +18,12 @@ public class ExperimentCliTests
                     throw new ArgumentException($"training.learning_rate must be a positive number, got '{value}'.");
                 o.Training.LearningRate = lr;
                 break;
+            case "training.warmup_steps":
+                o.Training.WarmupSteps = int.Parse(value, CultureInfo.InvariantCulture);
+                break;
+            case "method.kind":
+                o.Method.Kind = Enum.Parse<MethodKind>(value, ignoreCase: true);
+                break;
             case "method.prompt_length":
                 o.Method.PromptLength = int.Parse(value, CultureInfo.InvariantCulture);
                 break;
@@ -52,6 +58,45 @@ public class ExperimentCliTests
         CliArguments.Parse(["--set", "training.learning_rate=0.25", "--max-steps", "3"]).ApplyTo(applied, Override);
         Assert.Equal(0.25, applied.Training.LearningRate);
         Assert.Equal(3, applied.Training.MaxSteps);
+    }
+
+    [Fact]
+    public void OverridesThatBreakACrossFieldRuleAreAUsageError()
+    {
+        // Each override alone is a valid value; together with the spec's other values they are not.
+        var options = new ExperimentOptions();
+        options.Training.WarmupSteps = 50;
+        var warmup = Assert.Throws<ArgumentException>(() => CliArguments.Parse(["--max-steps", "10"]).ApplyTo(options, Override));
+        Assert.Contains("training.warmup_steps 50 exceeds training.max_steps 10", warmup.Message);
+        Assert.Equal(ExperimentCli.Usage, ExperimentCli.Run(new ExperimentOptions(), ["--set", "training.warmup_steps=500"], Override));
+
+        var prompt = Assert.Throws<ArgumentException>(() =>
+            CliArguments.Parse(["--set", "method.kind=prompt"]).ApplyTo(new ExperimentOptions(), Override));
+        Assert.Contains("method.position 'instance' needs method.kind 'dynamic', not 'prompt'", prompt.Message);
+
+        // Fixing the combination in the same command line is accepted.
+        var fixedUp = new ExperimentOptions();
+        fixedUp.Training.WarmupSteps = 50;
+        CliArguments.Parse(["--max-steps", "10", "--set", "training.warmup_steps=5"]).ApplyTo(fixedUp, Override);
+        Assert.Equal(5, fixedUp.Training.WarmupSteps);
+    }
+
+    [Fact]
+    public void CrossFieldRulesAcceptEveryMethodsOwnDefaults()
+    {
+        Assert.Empty(CrossFieldRules.Problems(new ExperimentOptions()));
+        foreach (var kind in new[] { MethodKind.FineTune, MethodKind.Prompt, MethodKind.Prefix })
+        {
+            var o = new ExperimentOptions();
+            o.Method.Kind = kind;
+            o.Method.Position = PositionPolicy.Prefix; // what the generator writes for a method other than dynamic
+            Assert.Empty(CrossFieldRules.Problems(o));
+            o.Training.BackboneLearningRate = 1e-5;
+            Assert.Equal(kind == MethodKind.FineTune ? 0 : 1, CrossFieldRules.Problems(o).Count);
+        }
+        var gumbel = new ExperimentOptions();
+        gumbel.Method.Gumbel.MinTemperature = 2;
+        Assert.Contains("min_temperature 2 is above", Assert.Single(CrossFieldRules.Problems(gumbel)));
     }
 
     [Fact]
