@@ -81,6 +81,7 @@ public static class ExperimentCli
         using var signals = new InterruptSignals(message => Console.Error.WriteLine(message));
         var result = ConsoleProgress.Run(observer =>
             new Trainer(experiment.Model, experiment.Data.Train, experiment.Data.Validation, options, run, observer)
+                { AuxiliaryValidation = experiment.Data.AuxiliaryValidation }
                 .Train(cli.Resume, signals.Token));
         if (!result.Interrupted && experiment.Data.Test is { } test && options.Output.SavePredictions)
         {
@@ -88,14 +89,18 @@ public static class ExperimentCli
             run.WritePredictions(predictions, test);
             Console.WriteLine($"Test predictions: {run.PredictionsPath(predictions.SetName)}");
         }
-        PrintResults(result.Experiment, result.Validation, new (string, string)[]
+        // Multitask: the other tasks' scores on the same weights, one row per metric.
+        var auxiliaryRows = (result.AuxiliaryValidation ?? new Dictionary<string, IReadOnlyDictionary<string, double>>())
+            .SelectMany(set => set.Value.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => ($"{set.Key} {kv.Key}", kv.Value.ToString("0.####", CultureInfo.InvariantCulture))));
+        PrintResults(result.Experiment, result.Validation, auxiliaryRows.Concat(new (string, string)[]
         {
             ("steps", result.Steps.ToString(CultureInfo.InvariantCulture)),
             ("best " + result.BestMetric, result.BestValue is double b ? $"{b:0.####} (step {result.BestStep})" : "-"),
             ("stopped", result.Interrupted ? "interrupted (resume with --resume auto)" : result.StoppedEarly ? "early stopping" : "max steps"),
             ("time", TimeSpan.FromSeconds(result.Seconds).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)),
             ("run folder", run.Root),
-        });
+        }));
         return result.Interrupted ? Interrupted : Ok;
     }
 
@@ -175,15 +180,16 @@ public static class ExperimentCli
             var (backbone, tokenizer) = LoadBackbone(options.Backbone, device);
             backbone.GradientCheckpointing = t.GradientCheckpointing;
             var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed);
-            var info = data.Info;
             foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");
-            var head = new TaskHeadInfo(info.NumClasses,
-                info.LabelWordIds.Count > 0 && info.LabelWordIds.All(ids => ids.Length > 0) ? info.LabelWordIds.Select(ids => ids[0]).ToList() : null,
-                info.IsMultipleChoice);
             IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;
-            var model = PromptModelFactory.Create(options.Method, options.Head, backbone, head, tokenizer.Special, t.Seed, initText);
+            var model = PromptModelFactory.Create(options.Method, options.Head, backbone, HeadInfo(data.Info), tokenizer.Special, t.Seed, initText,
+                otherTasks: data.Tasks.Skip(1).Select(HeadInfo).ToList());
             return new Experiment(device, tokenizer, data, model);
         }
+
+        private static TaskHeadInfo HeadInfo(TaskInfo info) => new(info.NumClasses,
+            info.LabelWordIds.Count > 0 && info.LabelWordIds.All(ids => ids.Length > 0) ? info.LabelWordIds.Select(ids => ids[0]).ToList() : null,
+            info.IsMultipleChoice);
 
         private static (IPromptableBackbone, ITextTokenizer) LoadBackbone(BackboneOptions options, Device device)
         {

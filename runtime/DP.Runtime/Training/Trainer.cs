@@ -45,6 +45,12 @@ public sealed class Trainer
     /// <summary>Load the best weights (by <see cref="TrainingOptions.BestMetric"/>) before the final report.</summary>
     public bool RestoreBestAtEnd { get; init; } = true;
 
+    /// <summary>
+    /// Multitask: the other tasks' validation sets. Each is scored whenever the main one is (logged under its own
+    /// name) and again on the kept weights at the end; the best checkpoint is still chosen on the main task.
+    /// </summary>
+    public IReadOnlyList<IEvaluationSet> AuxiliaryValidation { get; init; } = [];
+
     /// <summary>How many checkpoints to keep on disk (the newest ones).</summary>
     public int KeepCheckpoints { get; init; } = 2;
 
@@ -197,11 +203,14 @@ public sealed class Trainer
         if (lastCheckpointStep != state.Step) lastCheckpoint = SaveCheckpoint(store, state, optimizer);
 
         IReadOnlyDictionary<string, double>? final = null;
+        Dictionary<string, IReadOnlyDictionary<string, double>>? auxiliary = null;
         if (validation is not null)
         {
             if (RestoreBestAtEnd && state.BestValue is not null && File.Exists(run.BestTrainablePath)) RestoreBest();
             var report = Evaluator.Evaluate(model, validation, Device, collectChoices: true);
             final = report.Metrics;
+            if (AuxiliaryValidation.Count > 0)
+                auxiliary = AuxiliaryValidation.ToDictionary(set => set.Name, set => Evaluator.Evaluate(model, set, Device).Metrics);
             if (options.Output.SavePredictions) run.WritePredictions(report, validation);
             if (model is IPromptChoiceReporter)
             {
@@ -214,7 +223,7 @@ public sealed class Trainer
         metrics.WriteCsv();
         if (options.Output.Plots)
             TrainingPlots.TrainingCurves(metrics.Records, bestMetric, validation?.Name ?? "validation", run.TrainingPlotPath);
-        var result = Result(state, bestMetric, interrupted: false, stoppedEarly, final, clock, lastCheckpoint);
+        var result = Result(state, bestMetric, interrupted: false, stoppedEarly, final, clock, lastCheckpoint, auxiliary);
         run.WriteResults(result);
         observer.OnEnd();
         return result;
@@ -225,6 +234,8 @@ public sealed class Trainer
         var eval = Evaluator.Evaluate(model, validation!, Device);
         state.LastEvalStep = state.Step;
         Log(new MetricsRecord(state.Step, validation!.Name, eval.Metrics), metrics, tensorBoard);
+        foreach (var set in AuxiliaryValidation)
+            Log(new MetricsRecord(state.Step, set.Name, Evaluator.Evaluate(model, set, Device).Metrics), metrics, tensorBoard);
         if (!eval.Metrics.TryGetValue(bestMetric, out var value))
             throw new InvalidOperationException(
                 $"training.best_metric: '{bestMetric}' is not a metric of '{validation.Name}' (it reports {string.Join(", ", eval.Metrics.Keys)}).");
@@ -322,7 +333,8 @@ public sealed class Trainer
     }
 
     private TrainingResult Result(CheckpointState state, string bestMetric, bool interrupted, bool stoppedEarly,
-        IReadOnlyDictionary<string, double>? validationMetrics, Stopwatch clock, string? lastCheckpoint) => new()
+        IReadOnlyDictionary<string, double>? validationMetrics, Stopwatch clock, string? lastCheckpoint,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? auxiliary = null) => new()
     {
         Experiment = options.Name,
         Steps = state.Step,
@@ -333,6 +345,7 @@ public sealed class Trainer
         BestValue = state.BestValue,
         BestStep = state.BestValue is null ? null : state.BestStep,
         Validation = validationMetrics,
+        AuxiliaryValidation = auxiliary,
         SkippedBatches = state.SkippedBatches,
         Seconds = clock.Elapsed.TotalSeconds,
         LastCheckpoint = lastCheckpoint,

@@ -15,6 +15,8 @@ public sealed class TrainingResult
     public long? BestStep { get; init; }
     /// <summary>Metrics of the validation set for the weights the run ends with (the best ones when kept).</summary>
     public IReadOnlyDictionary<string, double>? Validation { get; init; }
+    /// <summary>Multitask: the other tasks' validation metrics for the same weights, by set name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? AuxiliaryValidation { get; init; }
     public long SkippedBatches { get; init; }
     public double Seconds { get; init; }
     public string? LastCheckpoint { get; init; }

@@ -79,6 +79,41 @@ public class HeadsAndExportTests
     }
 
     [Fact]
+    public void MultitaskBatchesAreScoredByTheirTasksHead()
+    {
+        var method = PromptTestKit.Method(MethodKind.Prompt, PositionPolicy.Prefix);
+        using var model = PromptModelFactory.Create(method, new HeadOptions(), PromptTestKit.Backbone(), new TaskHeadInfo(2),
+            PromptTestKit.Special, 3, otherTasks: [new TaskHeadInfo(3), new TaskHeadInfo(0, MultipleChoice: true)]);
+        using var single = PromptModelFactory.Create(method, new HeadOptions(), PromptTestKit.Backbone(), new TaskHeadInfo(2), PromptTestKit.Special, 3);
+        var rows = PromptTestKit.TokenPresenceBatch(4, seed: 2);
+        long Key(int task, int i) => ((long)task << 32) | (uint)i;
+        var task0 = rows with { ExampleKeys = [.. Enumerable.Range(0, 4).Select(i => Key(0, i))] };
+        var task1 = rows with { Labels = torch.tensor(new long[] { 2, 0, 1, 2 }), ExampleKeys = [.. Enumerable.Range(0, 4).Select(i => Key(1, i))] };
+        var task2 = rows with { Labels = torch.tensor(new long[] { 1, 0 }), ExampleKeys = [Key(2, 0), Key(2, 1)], ChoiceCounts = [2, 2] };
+        model.Module.eval();
+        single.Module.eval();
+
+        Assert.Equal(new long[] { 4, 2 }, model.Scores(task0).shape);
+        Assert.Equal(new long[] { 4, 3 }, model.Scores(task1).shape);
+        Assert.Equal(new long[] { 2, 2 }, model.Scores(task2).shape); // candidates grouped per example
+        // The main task's model is the single-task model: extra heads are drawn after everything else.
+        Assert.True(PromptTestKit.Same(single.Scores(task0), model.Scores(task0)));
+
+        // A task's loss trains its own head only.
+        model.Module.train();
+        model.Loss(task1).backward();
+        var named = model.Module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.Null(named["head.classifier.weight"].grad);
+        Assert.NotNull(named["head_task1.classifier.weight"].grad);
+        Assert.Equal(3, model.ParameterGroups.Single(g => g.Name == "head").Parameters.Count(p => p.dim() == 2));
+
+        var mixed = rows with { ExampleKeys = [Key(0, 0), Key(1, 1), Key(0, 2), Key(0, 3)] };
+        Assert.Contains("one task", Assert.Throws<ArgumentException>(() => model.Scores(mixed)).Message);
+        var unknown = rows with { ExampleKeys = [.. Enumerable.Range(0, 4).Select(i => Key(3, i))] };
+        Assert.Contains("task 3", Assert.Throws<ArgumentException>(() => model.Scores(unknown)).Message);
+    }
+
+    [Fact]
     public void SameSeedSameModel()
     {
         var method = PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Instance, pool: 2, init: PromptInit.Vocab);

@@ -100,6 +100,59 @@ public class ExperimentCliTests
     }
 
     [Fact]
+    public void MultitaskTrainsEachTaskWithItsOwnHeadAndScoresEveryValidationSet()
+    {
+        // Two classes in the main task, three in the other: one shared head could not score both.
+        var dir = Path.Combine(Path.GetTempPath(), "dp-cli-tests", Guid.NewGuid().ToString("N"));
+        var main = Path.Combine(dir, "sentiment");
+        var other = Path.Combine(dir, "stars");
+        Directory.CreateDirectory(main);
+        Directory.CreateDirectory(other);
+        string Lines(int n, int classes) => string.Join("\n", Enumerable.Range(0, n).Select(i =>
+            JsonSerializer.Serialize(new { text = $"the film was {(classes == 2 ? ["awful", "superb"] : new[] { "awful", "fine", "superb" })[i % classes]}", label = $"c{i % classes}" })));
+        File.WriteAllText(Path.Combine(main, "train.jsonl"), Lines(8, 2));
+        File.WriteAllText(Path.Combine(main, "val.jsonl"), Lines(4, 2));
+        File.WriteAllText(Path.Combine(other, "train.jsonl"), Lines(9, 3));
+        File.WriteAllText(Path.Combine(other, "val.jsonl"), Lines(6, 3));
+        try
+        {
+            var options = new ExperimentOptions { Name = "cli-multitask" };
+            options.Task.Kind = DataKind.Custom;
+            options.Task.Fields = ["text"];
+            options.Task.MaxLength = 16;
+            options.Task.Multitask = [new TaskOptions { Kind = DataKind.Custom, Fields = ["text"], MaxLength = 16, DataDir = other }];
+            options.Method.Kind = MethodKind.Prompt;
+            options.Method.Position = PositionPolicy.Prefix;
+            options.Method.PromptLength = 2;
+            options.Training.BatchSize = 4;
+            options.Training.EvalBatchSize = 8;
+            options.Training.EvalEvery = 3;
+            options.Training.Device = DeviceChoice.Cpu;
+            options.Output.Plots = false;
+            options.Output.TensorBoard = false;
+
+            Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(options, ["--max-steps", "6", "--output", Path.Combine(dir, "runs"), "--data", main], Override));
+            var run = Path.Combine(dir, "runs", "cli-multitask");
+            using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json"))))
+            {
+                var auxiliary = results.RootElement.GetProperty("auxiliary_validation");
+                var set = Assert.Single(auxiliary.EnumerateObject());
+                Assert.InRange(set.Value.GetProperty("accuracy").GetDouble(), 0, 1);
+            }
+            // Logged at every evaluation, beside the main task's set.
+            var evaluations = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"))
+                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("split").GetString())
+                .Where(split => split != "train").GroupBy(split => split).ToList();
+            Assert.Equal(2, evaluations.Count);
+            Assert.All(evaluations, e => Assert.Equal(2, e.Count())); // steps 3 and 6
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void TrainsAndEvaluatesACustomTaskWithThePackagedBackbone()
     {
         var dir = Path.Combine(Path.GetTempPath(), "dp-cli-tests", Guid.NewGuid().ToString("N"));

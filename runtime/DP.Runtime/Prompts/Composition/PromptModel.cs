@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones;
+using DP.Runtime.Data.Batching;
 using DP.Runtime.Experiments;
 using DP.Runtime.Models;
 using DP.Runtime.Prompts.Assembly;
@@ -29,13 +30,15 @@ public sealed record PromptModelParts(
     ChoiceLogits? LengthLogits = null,
     InstanceRepresentationCache? Instances = null,
     GumbelOptions? Gumbel = null,
-    long Seed = 0);
+    long Seed = 0,
+    IReadOnlyList<TaskHead>? OtherTasks = null);
 
 /// <summary>
 /// Every prompt method as one <see cref="ITrainableModel"/>: fine-tuning (no prompt, backbone trainable), prompt
 /// tuning, P-tuning v2 (deep prompts) and dynamic prompting (learned position / length / instance pool). Input-level
 /// prompts go through the one <see cref="PromptAssembler"/>. State-dict prefixes: backbone., prompt., deep_prompt.,
-/// position., length., head.
+/// position., length., head. (the main task) and head_task1., head_task2., … (the other tasks of a multitask run:
+/// each batch holds one task, named by the high bits of its example keys, and is scored by that task's head).
 /// </summary>
 public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceReporter, IRandomStateOwner
 {
@@ -46,6 +49,7 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
     private readonly GumbelTemperature? _temperature;
     private readonly Dictionary<string, double> _extra = [];
     private readonly List<ParameterGroup> _groups;
+    private readonly List<TaskHead> _heads;
 
     public PromptModel(PromptModelParts parts) : base("prompt_model")
     {
@@ -56,6 +60,8 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         if (parts.PositionLogits is not null) register_module("position", parts.PositionLogits);
         if (parts.LengthLogits is not null) register_module("length", parts.LengthLogits);
         register_module("head", parts.Head.Module);
+        _heads = [new TaskHead(parts.Head, parts.MultipleChoice), .. parts.OtherTasks ?? []];
+        for (int task = 1; task < _heads.Count; task++) register_module($"head_task{task}", _heads[task].Head.Module);
         _gumbel = new HardGumbelSoftmax(parts.Seed);
         if (parts.PositionLogits is not null || parts.LengthLogits is not null)
         {
@@ -85,7 +91,7 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
     {
         using var scope = NewDisposeScope();
         var rows = RowScores(batch);
-        var scores = _parts.MultipleChoice
+        var scores = HeadFor(batch).MultipleChoice
             ? ChoiceGrouping.Group(rows.squeeze(-1), batch.ChoiceCounts ?? throw new ArgumentException("A multiple-choice model needs ModelBatch.ChoiceCounts."))
             : rows;
         return scores.MoveToOuterDisposeScope();
@@ -119,7 +125,7 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
     {
         long b = batch.InputIds.shape[0];
         var tokens = _parts.Backbone.EmbedTokens(batch.InputIds);
-        var decoderIds = _parts.Head.DecoderInputIds(b, tokens.device);
+        var decoderIds = HeadFor(batch).Head.DecoderInputIds(b, tokens.device);
         if (_parts.Deep is { } deep)
             return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DeepPrompt: deep.Build(b), DecoderInputIds: decoderIds);
         if (_parts.Source is not { } source || _parts.Assembler is not { } assembler)
@@ -144,7 +150,19 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         using var scope = NewDisposeScope();
         var input = BuildInput(batch);
         var output = _parts.Backbone.Forward(input);
-        return _parts.Head.Scores(output, input.AttentionMask).MoveToOuterDisposeScope();
+        return HeadFor(batch).Head.Scores(output, input.AttentionMask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The head of the batch's task; a single-task model ignores the keys.</summary>
+    private TaskHead HeadFor(ModelBatch batch)
+    {
+        if (_heads.Count == 1) return _heads[0];
+        int task = EncodedExample.TaskIdOf(batch.ExampleKeys[0]);
+        if (batch.ExampleKeys.Any(k => EncodedExample.TaskIdOf(k) != task))
+            throw new ArgumentException("A multitask batch must hold the examples of one task (its example keys name several).");
+        if (task < 0 || task >= _heads.Count)
+            throw new ArgumentException($"The batch's examples belong to task {task}, but the model has heads for tasks 0..{_heads.Count - 1}.");
+        return _heads[task];
     }
 
     /// <summary>u [B, d] for the batch (cached per example for a frozen backbone).</summary>
@@ -224,7 +242,7 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         {
             new("prompt", prompt),
             new("instance", instance),
-            new("head", Trainable(_parts.Head.Module.parameters())),
+            new("head", Trainable(_heads.SelectMany(h => h.Head.Module.parameters()))),
             new("backbone", Trainable(_parts.Backbone.Module.parameters())),
         };
         return groups.Where(g => g.Parameters.Count > 0).ToList();

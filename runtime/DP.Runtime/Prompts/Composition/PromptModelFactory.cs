@@ -16,10 +16,12 @@ namespace DP.Runtime.Prompts.Composition;
 public static class PromptModelFactory
 {
     /// <param name="initTextIds">Token ids of method.init_text (required when method.init is text).</param>
+    /// <param name="otherTasks">Multitask: the heads of tasks 1, 2, … (task 0 is <paramref name="task"/>); each task gets its own head.</param>
     public static PromptModel Create(MethodOptions method, HeadOptions head, IPromptableBackbone backbone, TaskHeadInfo task,
-        SpecialTokens special, long seed, IReadOnlyList<int>? initTextIds = null)
+        SpecialTokens special, long seed, IReadOnlyList<int>? initTextIds = null, IReadOnlyList<TaskHeadInfo>? otherTasks = null)
     {
         Validate(method, task);
+        foreach (var other in otherTasks ?? []) Validate(method, other);
         var device = backbone.WordEmbeddingWeight.device;
         var shape = backbone.Shape;
         using var gen = new Generator(unchecked((ulong)seed));
@@ -78,6 +80,9 @@ public static class PromptModelFactory
             default:
                 throw new ArgumentOutOfRangeException(nameof(method), method.Kind, "Unknown method.kind.");
         }
+        // Drawn last, so that a single-task model's initial weights do not depend on whether others exist.
+        if (otherTasks is { Count: > 0 })
+            parts = parts with { OtherTasks = otherTasks.Select(o => new TaskHead(CreateHead(head, backbone, o, special, gen, device), o.MultipleChoice)).ToList() };
         return new PromptModel(parts);
     }
 
