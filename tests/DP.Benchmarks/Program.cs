@@ -10,6 +10,7 @@ return name switch
     "generator" => DP.Benchmarks.Generator.GeneratorBenchmark.Run(args[1..]),
     "accuracy" => DP.Benchmarks.Accuracy.AccuracyBenchmark.Run(args[1..]),
     "micro" => DP.Benchmarks.Micro.MicroBenchmarks.Run(args[1..]),
+    "padding" => DP.Benchmarks.Padding.PaddingBenchmark.Run(args[1..]),
     _ => Help(),
 };
 
@@ -19,6 +20,7 @@ static int Help()
     Console.WriteLine("            " + DP.Benchmarks.Soak.SoakBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Generator.GeneratorBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Micro.MicroBenchmarks.Usage);
+    Console.WriteLine("            " + DP.Benchmarks.Padding.PaddingBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Accuracy.AccuracyOptions.Usage.Replace("\n", "\n            "));
     return 2;
 }

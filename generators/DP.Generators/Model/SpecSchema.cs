@@ -68,6 +68,7 @@ public static class SpecSchema
         Text("task.label_field", T, "LabelField", "label", "record field holding the label"),
         Text("task.template", T, "Template", null, "text template over {field} names; empty = the task's default", nullable: true),
         Int("task.max_length", T, "MaxLength", "128", 8, 8192, "maximum tokens per example (prompt included)"),
+        Int("task.pad_to_multiple_of", T, "PadToMultipleOf", "8", 1, 512, "pad each batch to a multiple of this many tokens (1 = to its longest row)"),
         Int("task.few_shot.per_label", T, "FewShot.PerLabel", null, 1, null, "training examples sampled per label", nullable: true),
         Int("task.few_shot.total", T, "FewShot.Total", null, 1, null, "training examples sampled in all", nullable: true),
         Int("task.few_shot.seed", T, "FewShot.Seed", "13", 0, null, "seed of the few-shot sample"),

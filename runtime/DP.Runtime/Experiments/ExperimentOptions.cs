@@ -59,6 +59,8 @@ public sealed class TaskOptions
     /// <summary>Label value → verbalizer word, in class order; empty = the task's default.</summary>
     public List<LabelWord> Labels { get; set; } = [];
     public int MaxLength { get; set; } = 128;
+    /// <summary>Pad each batch to a multiple of this many tokens (1 = to its longest row); few shapes keep memory flat.</summary>
+    public int PadToMultipleOf { get; set; } = 8;
     public FewShotOptions? FewShot { get; set; }
     /// <summary>Other tasks trained jointly with this one.</summary>
     public List<TaskOptions> Multitask { get; set; } = [];

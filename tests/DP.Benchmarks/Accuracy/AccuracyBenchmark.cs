@@ -109,7 +109,7 @@ public static class AccuracyBenchmark
             // The frozen backbone computes in bfloat16 for prompt methods (≈4× the float32 GEMM rate here); fine-tuning
             // updates the backbone's weights and keeps float32.
             Backbone = new BackboneOptions { Source = PackagedModels.MiniLmL6, DType = fineTune ? BackboneDType.Float32 : BackboneDType.BFloat16 },
-            Task = new TaskOptions { Kind = DataKind.SuperGlue, SuperGlue = task, MaxLength = longText ? 256 : 128 },
+            Task = new TaskOptions { Kind = DataKind.SuperGlue, SuperGlue = task, MaxLength = longText ? 256 : 128, PadToMultipleOf = o.PadMultiple },
             Method = m,
             Training = new TrainingOptions
             {
@@ -182,6 +182,7 @@ public static class AccuracyBenchmark
             EvalExamples = eval.Predictions.Count,
             Seconds = result.Seconds,
             PeakRssMb = ProcessMemory.PeakRssMb(), // the run has this (child) process to itself
+            PadMultiple = options.Task.PadToMultipleOf,
             FinishedUtc = DateTime.UtcNow,
         };
     }

@@ -9,7 +9,7 @@ public sealed class AccuracyOptions
     public const string Usage =
         "accuracy [--tasks RTE,CB,BoolQ,WiC,MultiRC] [--methods m1,m2|all] [--seeds 1,2,3] [--steps 150] [--evals 5]\n" +
         "         [--regimes fewshot,boolq-half] [--data ../shared/data/fewglue] [--out bench-results/accuracy] [--work TMP/dp-bench-accuracy]\n" +
-        "         [--eval-limit N] [--eval-batch 64] [--threads N] [--report]";
+        "         [--eval-limit N] [--eval-batch 64] [--pad-multiple 8] [--threads N] [--report]";
 
     public List<SuperGlueTask> Tasks { get; private set; } =
         [SuperGlueTask.RTE, SuperGlueTask.CB, SuperGlueTask.BoolQ, SuperGlueTask.WiC, SuperGlueTask.MultiRC];
@@ -30,6 +30,8 @@ public sealed class AccuracyOptions
     public int? EvalLimit { get; private set; }
     /// <summary>Examples per evaluation batch (memory grows with it at long max lengths).</summary>
     public int EvalBatch { get; private set; } = 64;
+    /// <summary>task.pad_to_multiple_of of every run (the spec's default unless given).</summary>
+    public int PadMultiple { get; private set; } = new TaskOptions().PadToMultipleOf;
     public int Threads { get; private set; }
     public bool ReportOnly { get; private set; }
     /// <summary>Child mode (internal): run only this "regime,task,method,seed" and print its record.</summary>
@@ -65,6 +67,7 @@ public sealed class AccuracyOptions
                 case "--work": o.WorkDir = Value(); break;
                 case "--eval-limit": o.EvalLimit = Positive(Value(), "--eval-limit"); break;
                 case "--eval-batch": o.EvalBatch = Positive(Value(), "--eval-batch"); break;
+                case "--pad-multiple": o.PadMultiple = Positive(Value(), "--pad-multiple"); break;
                 case "--threads": o.Threads = Positive(Value(), "--threads"); break;
                 case "--report": o.ReportOnly = true; break;
                 case "--one": o.One = Value(); break;

@@ -26,6 +26,8 @@ public sealed record AccuracyRecord
     public required double Seconds { get; init; }
     /// <summary>Peak resident memory of the run (training and evaluation), in MB; absent in older records.</summary>
     public double? PeakRssMb { get; init; }
+    /// <summary>task.pad_to_multiple_of of the run; absent in records made before batches were rounded (= 1).</summary>
+    public int? PadMultiple { get; init; }
     public required DateTime FinishedUtc { get; init; }
 
     /// <summary>The identity of a run: a resumed benchmark skips runs whose key is already in the results.</summary>

@@ -19,7 +19,7 @@ namespace DP.Benchmarks.Soak;
 /// </summary>
 public static class SoakBenchmark
 {
-    public const string Usage = "soak [prompt,dp-ins-pos] [--steps 2000] [--every 100] [--threads N] [--out bench-results/soak]";
+    public const string Usage = "soak [prompt,dp-ins-pos] [--steps 2000] [--every 100] [--threads N] [--varied-length N] [--out bench-results/soak]";
 
     public sealed record Sample(long Step, double RssMb, double ManagedMb, double Seconds);
     public sealed record Result(string Method, int Steps, double PeakRssMb, double RssAfterWarmupMb, double RssEndMb,
@@ -28,11 +28,13 @@ public static class SoakBenchmark
     public static int Run(string[] args)
     {
         int steps = BenchArgs.Int(args, "--steps", 2000), every = BenchArgs.Int(args, "--every", 100), threads = BenchArgs.Int(args, "--threads", 0);
+        // 0: short texts of one shape; N: texts of 8..N words cut at N tokens, so length-bucketed batches vary in shape as in real data.
+        int varied = BenchArgs.Int(args, "--varied-length", 0);
         var outDir = BenchArgs.String(args, "--out") ?? "bench-results/soak";
         if (args.Length >= 2 && args[0] == "--one")
         {
             if (threads > 0) set_num_threads(threads);
-            var r = RunOne(args[1], steps, every);
+            var r = RunOne(args[1], steps, every, varied);
             Console.WriteLine("RESULT " + JsonSerializer.Serialize(r));
             return 0;
         }
@@ -89,18 +91,18 @@ public static class SoakBenchmark
         }
     }
 
-    public static Result RunOne(string methodName, int steps, int every)
+    public static Result RunOne(string methodName, int steps, int every, int variedLength = 0)
     {
         var work = Path.Combine(Path.GetTempPath(), $"dp-soak-{methodName}-{Environment.ProcessId}");
         Directory.CreateDirectory(work);
         try
         {
-            WriteSyntheticTask(work);
+            WriteSyntheticTask(work, variedLength);
             var options = new ExperimentOptions
             {
                 Name = $"soak-{methodName}",
                 Backbone = new BackboneOptions { DType = BackboneDType.BFloat16 },
-                Task = new TaskOptions { Kind = DataKind.Custom, DataDir = work, TrainFile = "train.jsonl", ValidationFile = "val.jsonl", Fields = ["text"], MaxLength = 64 },
+                Task = new TaskOptions { Kind = DataKind.Custom, DataDir = work, TrainFile = "train.jsonl", ValidationFile = "val.jsonl", Fields = ["text"], MaxLength = variedLength > 0 ? variedLength : 64 },
                 Method = MethodCatalog.Get(methodName),
                 Training = new TrainingOptions
                 {
@@ -132,8 +134,11 @@ public static class SoakBenchmark
         }
     }
 
-    /// <summary>A two-class synthetic sentiment set (made here, no benchmark data): 64 train and 32 validation lines.</summary>
-    private static void WriteSyntheticTask(string dir)
+    /// <summary>
+    /// A two-class synthetic sentiment set (made here, no benchmark data): 64 train and 32 validation lines of one
+    /// sentence, or with <paramref name="variedLength"/> 640 train and 64 validation lines of 8..N words.
+    /// </summary>
+    private static void WriteSyntheticTask(string dir, int variedLength)
     {
         string[] good = ["great", "wonderful", "excellent", "lovely", "superb"], bad = ["awful", "terrible", "boring", "poor", "dreadful"];
         string[] nouns = ["film", "meal", "book", "concert", "trip", "game", "show", "hotel"];
@@ -143,9 +148,11 @@ public static class SoakBenchmark
             bool pos = i % 2 == 0;
             var adj = (pos ? good : bad)[rng.Next(5)];
             var text = $"The {nouns[rng.Next(nouns.Length)]} was {adj}, and I would say it was {adj} again and again for a long while.";
+            if (variedLength > 0)
+                text = string.Join(' ', Enumerable.Range(0, rng.Next(8, variedLength + 1)).Select(w => w % 7 == 3 ? adj : nouns[rng.Next(nouns.Length)]));
             return JsonSerializer.Serialize(new { text, label = pos ? "positive" : "negative" });
         });
-        File.WriteAllLines(Path.Combine(dir, "train.jsonl"), Lines(64));
-        File.WriteAllLines(Path.Combine(dir, "val.jsonl"), Lines(32));
+        File.WriteAllLines(Path.Combine(dir, "train.jsonl"), Lines(variedLength > 0 ? 640 : 64));
+        File.WriteAllLines(Path.Combine(dir, "val.jsonl"), Lines(variedLength > 0 ? 64 : 32));
     }
 }

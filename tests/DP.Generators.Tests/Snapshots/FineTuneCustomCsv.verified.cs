@@ -30,6 +30,7 @@ namespace Demo.App
             "task.label_field",
             "task.template",
             "task.max_length",
+            "task.pad_to_multiple_of",
             "task.few_shot.per_label",
             "task.few_shot.total",
             "task.few_shot.seed",
@@ -152,6 +153,7 @@ namespace Demo.App
             task.LabelField = "stars";
             task.Template = null;
             task.MaxLength = 128;
+            task.PadToMultipleOf = 8;
             task.Mixing = global::DP.Runtime.Experiments.MultitaskMixing.ExamplesProportional;
             task.MixingCap = 10000;
             task.MixingTemperature = 2d;
@@ -186,6 +188,7 @@ namespace Demo.App
                 case "task.label_field": options.Task.LabelField = global::DP.Generated.DpSpecValues.Text(key, value); return;
                 case "task.template": options.Task.Template = global::DP.Generated.DpSpecValues.NullableText(key, value); return;
                 case "task.max_length": options.Task.MaxLength = global::DP.Generated.DpSpecValues.Int(key, value, 8d, 8192d); return;
+                case "task.pad_to_multiple_of": options.Task.PadToMultipleOf = global::DP.Generated.DpSpecValues.Int(key, value, 1d, 512d); return;
                 case "task.few_shot.per_label": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).PerLabel = global::DP.Generated.DpSpecValues.NullableInt(key, value, 1d, null); return;
                 case "task.few_shot.total": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).Total = global::DP.Generated.DpSpecValues.NullableInt(key, value, 1d, null); return;
                 case "task.few_shot.seed": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).Seed = global::DP.Generated.DpSpecValues.Int(key, value, 0d, null); return;

@@ -30,6 +30,7 @@ namespace Demo.App
             "task.label_field",
             "task.template",
             "task.max_length",
+            "task.pad_to_multiple_of",
             "task.few_shot.per_label",
             "task.few_shot.total",
             "task.few_shot.seed",
@@ -152,6 +153,7 @@ namespace Demo.App
             task.LabelField = "label";
             task.Template = null;
             task.MaxLength = 128;
+            task.PadToMultipleOf = 8;
             task.Mixing = global::DP.Runtime.Experiments.MultitaskMixing.Temperature;
             task.MixingCap = 500;
             task.MixingTemperature = 3d;
@@ -175,6 +177,7 @@ namespace Demo.App
             task.LabelField = "label";
             task.Template = null;
             task.MaxLength = 128;
+            task.PadToMultipleOf = 8;
             task.Fields = new global::System.Collections.Generic.List<string> { };
             task.Labels = new global::System.Collections.Generic.List<global::DP.Runtime.Experiments.LabelWord> { };
             task.FewShot = null;
@@ -195,6 +198,7 @@ namespace Demo.App
             task.LabelField = "label";
             task.Template = null;
             task.MaxLength = 128;
+            task.PadToMultipleOf = 8;
             task.Fields = new global::System.Collections.Generic.List<string> { "sentence" };
             task.Labels = new global::System.Collections.Generic.List<global::DP.Runtime.Experiments.LabelWord> { new global::DP.Runtime.Experiments.LabelWord("pos", "good"), new global::DP.Runtime.Experiments.LabelWord("neg", "bad") };
             task.FewShot = null;
@@ -226,6 +230,7 @@ namespace Demo.App
                 case "task.label_field": options.Task.LabelField = global::DP.Generated.DpSpecValues.Text(key, value); return;
                 case "task.template": options.Task.Template = global::DP.Generated.DpSpecValues.NullableText(key, value); return;
                 case "task.max_length": options.Task.MaxLength = global::DP.Generated.DpSpecValues.Int(key, value, 8d, 8192d); return;
+                case "task.pad_to_multiple_of": options.Task.PadToMultipleOf = global::DP.Generated.DpSpecValues.Int(key, value, 1d, 512d); return;
                 case "task.few_shot.per_label": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).PerLabel = global::DP.Generated.DpSpecValues.NullableInt(key, value, 1d, null); return;
                 case "task.few_shot.total": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).Total = global::DP.Generated.DpSpecValues.NullableInt(key, value, 1d, null); return;
                 case "task.few_shot.seed": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).Seed = global::DP.Generated.DpSpecValues.Int(key, value, 0d, null); return;

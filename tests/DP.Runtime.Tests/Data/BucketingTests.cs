@@ -52,5 +52,36 @@ public class BucketingTests
         Assert.Equal(Enumerable.Range(0, 30).Select(i => (long)i), e1.SelectMany(k => k).Order());
     }
 
+    [Theory]
+    [InlineData(1, 13, 13)]
+    [InlineData(8, 13, 16)]
+    [InlineData(8, 16, 16)]
+    [InlineData(32, 40, 50)]  // capped at MaxWidth (max_length) ...
+    [InlineData(32, 60, 60)]  // ... but never cut below the longest row
+    public void Batch_width_rounds_up_to_the_multiple_within_max_width(int multiple, int longest, int width) =>
+        Assert.Equal(width, new BatchLayout(0, false, multiple, MaxWidth: 50).Width(longest));
+
+    [Fact]
+    public void Loaded_batches_are_padded_to_the_multiple_and_masked()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.jsonl", DataFixtures.RteLines(30, spread: 9));
+        dir.Write("val.jsonl", DataFixtures.RteLines(7, spread: 9));
+        var data = TaskDataLoader.Load(new TaskOptions { DataDir = dir.Path, PadToMultipleOf = 8 }, new TestTokenizer(), 4, 4, seed: 2);
+        var exact = TaskDataLoader.Load(new TaskOptions { DataDir = dir.Path, PadToMultipleOf = 1 }, new TestTokenizer(), 4, 4, seed: 2);
+        var batches = data.Train.EpochBatches(0).Concat(data.Validation.Batches).ToList();
+        var exactBatches = exact.Train.EpochBatches(0).Concat(exact.Validation.Batches).ToList();
+        Assert.All(batches, b => Assert.Equal(0, b.InputIds.shape[1] % 8));
+        Assert.Contains(exactBatches, b => b.InputIds.shape[1] % 8 != 0); // the fixture's lengths vary
+        for (int i = 0; i < batches.Count; i++)
+        {
+            // The same tokens and mask, plus masked pad columns.
+            long w = exactBatches[i].InputIds.shape[1];
+            Assert.Equal(exactBatches[i].ExampleKeys, batches[i].ExampleKeys);
+            Assert.True(batches[i].InputIds[.., ..(int)w].eq(exactBatches[i].InputIds).all().item<bool>());
+            Assert.Equal(exactBatches[i].AttentionMask.sum().item<long>(), batches[i].AttentionMask.sum().item<long>());
+        }
+    }
+
     delegate IReadOnlyList<DP.Runtime.Models.ModelBatch> ITrainBatchSourceLike(int epoch);
 }

@@ -9,7 +9,7 @@ namespace DP.Runtime.Tests.Data;
 
 public class TaskDataLoaderTests
 {
-    static TaskOptions Rte(string dir) => new() { Kind = DataKind.SuperGlue, SuperGlue = SuperGlueTask.RTE, DataDir = dir };
+    static TaskOptions Rte(string dir) => new() { Kind = DataKind.SuperGlue, SuperGlue = SuperGlueTask.RTE, DataDir = dir, PadToMultipleOf = 1 };
 
     [Fact]
     public void Loads_rte_with_default_template_label_words_and_padded_batches()

@@ -11,23 +11,21 @@ namespace DP.Runtime.Data.Batching;
 public sealed class BatchList : IReadOnlyList<ModelBatch>, IDisposable
 {
     readonly IReadOnlyList<IReadOnlyList<EncodedExample>> _plan;
-    readonly IReadOnlyList<bool> _multipleChoice;
-    readonly int _padId;
+    readonly IReadOnlyList<BatchLayout> _layouts;
     readonly ModelBatch?[] _built;
     bool _disposed;
 
-    public BatchList(IReadOnlyList<IReadOnlyList<EncodedExample>> plan, int padId, bool multipleChoice)
-        : this(plan, padId, Enumerable.Repeat(multipleChoice, plan.Count).ToList())
+    public BatchList(IReadOnlyList<IReadOnlyList<EncodedExample>> plan, BatchLayout layout)
+        : this(plan, Enumerable.Repeat(layout, plan.Count).ToList())
     {
     }
 
-    /// <summary>A list whose batches may differ in kind (multitask: one task per batch).</summary>
-    public BatchList(IReadOnlyList<IReadOnlyList<EncodedExample>> plan, int padId, IReadOnlyList<bool> multipleChoice)
+    /// <summary>A list whose batches may differ in layout (multitask: one task per batch).</summary>
+    public BatchList(IReadOnlyList<IReadOnlyList<EncodedExample>> plan, IReadOnlyList<BatchLayout> layouts)
     {
-        if (multipleChoice.Count != plan.Count) throw new ArgumentException("one multiple-choice flag per batch is needed");
+        if (layouts.Count != plan.Count) throw new ArgumentException("one layout per batch is needed");
         _plan = plan;
-        _padId = padId;
-        _multipleChoice = multipleChoice;
+        _layouts = layouts;
         _built = new ModelBatch?[plan.Count];
     }
 
@@ -38,7 +36,7 @@ public sealed class BatchList : IReadOnlyList<ModelBatch>, IDisposable
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _built[index] ??= BatchCollator.Collate(_plan[index], _padId, _multipleChoice[index]);
+            return _built[index] ??= BatchCollator.Collate(_plan[index], _layouts[index]);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class TaskEvaluationSet : IEvaluationSet, IDisposable
     readonly int _positiveClass;
 
     public TaskEvaluationSet(string name, TaskInfo info, MetricKind metric, IReadOnlyList<TaskExample> examples,
-        IReadOnlyList<EncodedExample> encoded, int batchSize, int padId, int positiveClass = 1)
+        IReadOnlyList<EncodedExample> encoded, int batchSize, BatchLayout layout, int positiveClass = 1)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be positive");
         Name = name;
@@ -31,7 +31,7 @@ public sealed class TaskEvaluationSet : IEvaluationSet, IDisposable
         var plan = LengthBucketing.Sorted(encoded.Select(e => e.Length).ToList(), batchSize)
             .Select(b => (IReadOnlyList<EncodedExample>)b.Select(i => encoded[i]).ToList())
             .ToList();
-        _batches = new BatchList(plan, padId, info.IsMultipleChoice);
+        _batches = new BatchList(plan, layout);
         Keys = encoded.Select(e => e.Key).ToList();
     }
 

@@ -12,25 +12,23 @@ public sealed class BucketedTrainSource : ITrainBatchSource
 {
     readonly IReadOnlyList<EncodedExample> _examples;
     readonly int[] _lengths;
-    readonly int _batchSize, _seed, _padId;
-    readonly bool _multipleChoice;
+    readonly int _batchSize, _seed;
     readonly EpochRetention _retention = new();
 
-    public BucketedTrainSource(IReadOnlyList<EncodedExample> examples, int batchSize, int seed, int padId, bool multipleChoice)
+    public BucketedTrainSource(IReadOnlyList<EncodedExample> examples, int batchSize, int seed, BatchLayout layout)
     {
         if (examples.Count == 0) throw new ArgumentException("the training set is empty");
         _examples = examples;
         _lengths = examples.Select(e => e.Length).ToArray();
         _batchSize = batchSize;
         _seed = seed;
-        _padId = padId;
-        _multipleChoice = multipleChoice;
+        Layout = layout;
     }
 
     public IReadOnlyList<EncodedExample> Examples => _examples;
     public int BatchSize => _batchSize;
-    public int PadId => _padId;
-    public bool IsMultipleChoice => _multipleChoice;
+    public BatchLayout Layout { get; }
+    public bool IsMultipleChoice => Layout.MultipleChoice;
     public int BatchesPerEpoch => (_examples.Count + _batchSize - 1) / _batchSize;
 
     public IReadOnlyList<ModelBatch> EpochBatches(int epoch) => _retention.Issue(Batches(SeedMix.Combine(_seed, epoch)));
@@ -41,6 +39,6 @@ public sealed class BucketedTrainSource : ITrainBatchSource
         var plan = LengthBucketing.Plan(_lengths, _batchSize, planSeed)
             .Select(b => (IReadOnlyList<EncodedExample>)b.Select(i => _examples[i]).ToList())
             .ToList();
-        return new BatchList(plan, _padId, _multipleChoice);
+        return new BatchList(plan, Layout);
     }
 }

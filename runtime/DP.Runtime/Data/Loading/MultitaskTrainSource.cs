@@ -52,7 +52,7 @@ public sealed class MultitaskTrainSource : ITrainBatchSource
         var rounds = new int[_tasks.Count];
         var positions = new int[_tasks.Count];
         var plan = new List<IReadOnlyList<EncodedExample>>(BatchesPerEpoch);
-        var flags = new List<bool>(BatchesPerEpoch);
+        var layouts = new List<BatchLayout>(BatchesPerEpoch);
         for (var slot = 0; slot < BatchesPerEpoch; slot++)
         {
             var t = Draw(rng);
@@ -63,9 +63,9 @@ public sealed class MultitaskTrainSource : ITrainBatchSource
                 positions[t] = 0;
             }
             plan.Add(streams[t][positions[t]++]);
-            flags.Add(_tasks[t].IsMultipleChoice);
+            layouts.Add(_tasks[t].Layout);
         }
-        return _retention.Issue(new BatchList(plan, _tasks[0].PadId, flags));
+        return _retention.Issue(new BatchList(plan, layouts));
     }
 
     int Draw(Random rng)

@@ -115,14 +115,14 @@ public static class TaskDataLoader
                 .. unanswerable == 0 ? [] : new[] { $"{trainPath}: {unanswerable} of {train.Count} training queries were left out: none of their candidates is a gold answer" },
             ],
         };
-        var padId = tokenizer.Special.Pad;
+        var layout = new BatchLayout(tokenizer.Special.Pad, definition.IsMultipleChoice, options.PadToMultipleOf, options.MaxLength);
         // Binary F1 and MultiRC count the "true" class as positive; custom data: the second class.
         var positive = labelValues.Contains("true") ? labelValues.IndexOf("true") : 1;
         return new LoadedTask(info,
-            new BucketedTrainSource(trainEncoded, batchSize, SeedMix.Combine(seed, taskId), padId, definition.IsMultipleChoice),
-            new TaskEvaluationSet($"{definition.Name}/validation", info, metric, validation, validationEncoded, evalBatchSize, padId, positive),
+            new BucketedTrainSource(trainEncoded, batchSize, SeedMix.Combine(seed, taskId), layout),
+            new TaskEvaluationSet($"{definition.Name}/validation", info, metric, validation, validationEncoded, evalBatchSize, layout, positive),
             test is null ? null
-                : new TaskEvaluationSet($"{definition.Name}/test", info, metric, test, testEncoded!, evalBatchSize, padId, positive));
+                : new TaskEvaluationSet($"{definition.Name}/test", info, metric, test, testEncoded!, evalBatchSize, layout, positive));
     }
 
     /// <summary>
