@@ -210,7 +210,8 @@ public sealed class Trainer
             var report = Evaluator.Evaluate(model, validation, Device, collectChoices: true);
             final = report.Metrics;
             if (AuxiliaryValidation.Count > 0)
-                auxiliary = AuxiliaryValidation.ToDictionary(set => set.Name, set => Evaluator.Evaluate(model, set, Device).Metrics);
+                auxiliary = AuxiliaryNames().Zip(AuxiliaryValidation)
+                    .ToDictionary(p => p.First, p => Evaluator.Evaluate(model, p.Second, Device).Metrics);
             if (options.Output.SavePredictions) run.WritePredictions(report, validation);
             if (model is IPromptChoiceReporter)
             {
@@ -234,8 +235,8 @@ public sealed class Trainer
         var eval = Evaluator.Evaluate(model, validation!, Device);
         state.LastEvalStep = state.Step;
         Log(new MetricsRecord(state.Step, validation!.Name, eval.Metrics), metrics, tensorBoard);
-        foreach (var set in AuxiliaryValidation)
-            Log(new MetricsRecord(state.Step, set.Name, Evaluator.Evaluate(model, set, Device).Metrics), metrics, tensorBoard);
+        foreach (var (name, set) in AuxiliaryNames().Zip(AuxiliaryValidation))
+            Log(new MetricsRecord(state.Step, name, Evaluator.Evaluate(model, set, Device).Metrics), metrics, tensorBoard);
         if (!eval.Metrics.TryGetValue(bestMetric, out var value))
             throw new InvalidOperationException(
                 $"training.best_metric: '{bestMetric}' is not a metric of '{validation.Name}' (it reports {string.Join(", ", eval.Metrics.Keys)}).");
@@ -330,6 +331,13 @@ public sealed class Trainer
     {
         metrics.Add(record);
         tensorBoard?.Write(record);
+    }
+
+    /// <summary>The other tasks' set names, made unique (two custom tasks may read folders of the same name).</summary>
+    private List<string> AuxiliaryNames()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { validation?.Name ?? "" };
+        return AuxiliaryValidation.Select((set, i) => seen.Add(set.Name) ? set.Name : $"{set.Name} (task {i + 1})").ToList();
     }
 
     private TrainingResult Result(CheckpointState state, string bestMetric, bool interrupted, bool stoppedEarly,

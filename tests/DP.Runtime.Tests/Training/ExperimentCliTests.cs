@@ -104,8 +104,8 @@ public class ExperimentCliTests
     {
         // Two classes in the main task, three in the other: one shared head could not score both.
         var dir = Path.Combine(Path.GetTempPath(), "dp-cli-tests", Guid.NewGuid().ToString("N"));
-        var main = Path.Combine(dir, "sentiment");
-        var other = Path.Combine(dir, "stars");
+        var main = Path.Combine(dir, "data");
+        var other = Path.Combine(dir, "stars", "data"); // the same folder name: the other task's set name must still be its own
         Directory.CreateDirectory(main);
         Directory.CreateDirectory(other);
         string Lines(int n, int classes) => string.Join("\n", Enumerable.Range(0, n).Select(i =>
@@ -137,6 +137,7 @@ public class ExperimentCliTests
             {
                 var auxiliary = results.RootElement.GetProperty("auxiliary_validation");
                 var set = Assert.Single(auxiliary.EnumerateObject());
+                Assert.Equal("data/validation (task 1)", set.Name);
                 Assert.InRange(set.Value.GetProperty("accuracy").GetDouble(), 0, 1);
             }
             // Logged at every evaluation, beside the main task's set.
