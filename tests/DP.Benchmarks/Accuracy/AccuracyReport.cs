@@ -104,10 +104,19 @@ public static class AccuracyReport
             var mine = runs.Where(r => r.Method == m).ToList();
             var seconds = mine.Select(r => r.Seconds).Order().ToList();
             double median = seconds.Count % 2 == 1 ? seconds[seconds.Count / 2] : (seconds[seconds.Count / 2 - 1] + seconds[seconds.Count / 2]) / 2;
-            var peaks = mine.Where(r => r.PeakRssMb is not null).Select(r => r.PeakRssMb!.Value).ToList();
-            sb.AppendLine(inv, $"| {m} | {mine.Count} | {median:F0} | {(peaks.Count > 0 ? peaks.Max().ToString("F0", inv) : "–")} |");
+            sb.AppendLine(inv, $"| {m} | {mine.Count} | {median:F0} | {PeakCell(mine)} |");
         }
         sb.AppendLine();
+    }
+
+    /// <summary>The largest recorded peak; per batch-width multiple when runs differ in it (it changes the allocator's load).</summary>
+    private static string PeakCell(IReadOnlyList<AccuracyRecord> runs)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var groups = runs.Where(r => r.PeakRssMb is not null).GroupBy(r => r.PadMultiple ?? 1).OrderBy(g => g.Key).ToList();
+        if (groups.Count == 0) return "–";
+        if (runs.Select(r => r.PadMultiple ?? 1).Distinct().Count() == 1) return groups[0].Max(r => r.PeakRssMb!.Value).ToString("F0", inv);
+        return string.Join(" · ", groups.Select(g => $"{g.Max(r => r.PeakRssMb!.Value).ToString("F0", inv)} (pad {g.Key})"));
     }
 
     /// <summary>Writes results.md, summary.json and accuracy-&lt;regime&gt;.png into <paramref name="outDir"/>; returns the markdown.</summary>

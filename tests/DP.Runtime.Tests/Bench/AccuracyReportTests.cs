@@ -44,6 +44,22 @@ public sealed class AccuracyReportTests : IDisposable
     }
 
     [Fact]
+    public void Peak_memory_is_shown_per_batch_width_multiple_when_runs_differ_in_it()
+    {
+        // Records made before widths were rounded carry no multiple: they count as 1.
+        var records = new List<AccuracyRecord>
+        {
+            Record("RTE", "prompt", 1, 0.5) with { PeakRssMb = 2800 },
+            Record("RTE", "prompt", 2, 0.5) with { PeakRssMb = 2100, PadMultiple = 8 },
+            Record("RTE", "prompt", 3, 0.5) with { PeakRssMb = 2000, PadMultiple = 8 },
+            Record("RTE", "finetune", 1, 0.5) with { PeakRssMb = 1500, PadMultiple = 8 },
+        };
+        var md = AccuracyReport.Markdown(AccuracyReport.Build(records), records);
+        Assert.Contains("| prompt | 3 | 1 | 2800 (pad 1) · 2100 (pad 8) |", md);
+        Assert.Contains("| finetune | 1 | 1 | 1500 |", md);
+    }
+
+    [Fact]
     public void A_rerun_of_the_same_run_counts_once_with_its_latest_result()
     {
         var path = Path.Combine(dir, "results.jsonl");
