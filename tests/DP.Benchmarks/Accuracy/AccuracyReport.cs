@@ -138,7 +138,8 @@ public static class AccuracyReport
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        var groups = table.Tasks.Append("Avg").ToList();
+        // With one task the average is the same bar again.
+        var groups = table.Tasks.Count > 1 ? table.Tasks.Append("Avg").ToList() : table.Tasks.ToList();
         int nm = table.Methods.Count;
         double width = 0.8 / Math.Max(1, nm);
         for (int mi = 0; mi < nm; mi++)
@@ -161,6 +162,7 @@ public static class AccuracyReport
                     Value = v,
                     Error = err,
                     Size = width * 0.9,
+                    ErrorSize = width * 0.4, // the cap stays within its own bar
                     FillColor = palette.GetColor(mi),
                 });
             }
@@ -169,6 +171,7 @@ public static class AccuracyReport
         }
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, groups.Count).Select(i => (double)i).ToArray(), groups.ToArray());
         plot.Axes.Margins(bottom: 0);
+        plot.Axes.SetLimitsY(0, 100); // scores are percentages; the headroom keeps the legend off the bars
         plot.Title($"MiniLM-L6 · {table.Regime} · {table.Steps} steps (mean ± std over seeds)");
         plot.YLabel("score (%)");
         plot.ShowLegend(Alignment.UpperRight);
