@@ -97,19 +97,21 @@ public static class AccuracyBenchmark
         }
     }
 
+    /// <summary>Tokens per example: BoolQ passages and MultiRC paragraphs need 256, the other tasks fit in 128.</summary>
+    public static int MaxLength(SuperGlueTask task) => task is SuperGlueTask.BoolQ or SuperGlueTask.MultiRC ? 256 : 128;
+
     /// <summary>Hyper-parameters per method, stated in docs/benchmarks.md.</summary>
     public static ExperimentOptions Options(AccuracyOptions o, SuperGlueTask task, string method, int seed)
     {
         var m = MethodCatalog.Get(method);
         bool fineTune = m.Kind == MethodKind.FineTune;
-        bool longText = task is SuperGlueTask.BoolQ or SuperGlueTask.MultiRC;
         return new ExperimentOptions
         {
             Name = $"{task}-{method}-s{seed}",
             // The frozen backbone computes in bfloat16 for prompt methods (≈4× the float32 GEMM rate here); fine-tuning
             // updates the backbone's weights and keeps float32.
             Backbone = new BackboneOptions { Source = PackagedModels.MiniLmL6, DType = fineTune ? BackboneDType.Float32 : BackboneDType.BFloat16 },
-            Task = new TaskOptions { Kind = DataKind.SuperGlue, SuperGlue = task, MaxLength = longText ? 256 : 128, PadToMultipleOf = o.PadMultiple },
+            Task = new TaskOptions { Kind = DataKind.SuperGlue, SuperGlue = task, MaxLength = MaxLength(task), PadToMultipleOf = o.PadMultiple },
             Method = m,
             Training = new TrainingOptions
             {

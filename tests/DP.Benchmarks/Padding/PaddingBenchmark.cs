@@ -23,7 +23,7 @@ public static class PaddingBenchmark
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var task in new[] { SuperGlueTask.BoolQ, SuperGlueTask.CB, SuperGlueTask.RTE, SuperGlueTask.WiC, SuperGlueTask.MultiRC })
         {
-            int maxLength = task is SuperGlueTask.BoolQ or SuperGlueTask.MultiRC ? 256 : 128; // as the accuracy benchmark
+            int maxLength = Accuracy.AccuracyBenchmark.MaxLength(task);
             foreach (var multiple in multiples)
             {
                 // val.jsonl trains here too: the 32-example train files are too small to show the shapes of real training.
