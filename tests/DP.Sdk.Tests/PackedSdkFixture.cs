@@ -22,7 +22,8 @@ public sealed class PackedSdkFixture : IDisposable
 
         var baseVersion = XDocument.Load(Path.Combine(RepoRoot, "Directory.Build.props"))
             .Descendants("DpVersion").Select(e => e.Value).FirstOrDefault() ?? "0.1.0";
-        Version = $"{baseVersion}-test.{DateTime.UtcNow:yyyyMMddHHmmss}";
+        // The second alone is not unique: two clones testing at once would share one global-cache entry.
+        Version = $"{baseVersion}-test.{DateTime.UtcNow:yyyyMMddHHmmss}.g{Guid.NewGuid().ToString("N")[..8]}";
 
         var packages = XDocument.Load(Path.Combine(RepoRoot, "Directory.Packages.props")).Descendants("PackageVersion")
             .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!);

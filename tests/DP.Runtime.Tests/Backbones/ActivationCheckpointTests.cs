@@ -60,8 +60,9 @@ public class ActivationCheckpointTests
     [Fact]
     public void OptionalInputsMayBeMissingAndOnlyTensorInputsGetGradients()
     {
-        var x = torch.randn(3, 4).requires_grad_(true);
-        var w = torch.randn(4, 4).requires_grad_(true);
+        using var gen = new Generator(2);
+        var x = torch.randn([3, 4], generator: gen).requires_grad_(true);
+        var w = torch.randn([4, 4], generator: gen).requires_grad_(true);
         var y = ActivationCheckpoint.Run(xs => torch.matmul(xs[0]!, w) * (xs[1] is null ? 2 : 3), x, null);
         y.sum().backward();
         AssertClose((torch.ones(3, 4).matmul(w.t()) * 2).detach(), x.grad!, "x");
@@ -85,11 +86,12 @@ public class ActivationCheckpointTests
 
     private static Dictionary<string, Tensor> T5Gradients(bool checkpointing)
     {
-        torch.manual_seed(5);
-        var model = new T5Model(T5TestConfigs.Tiny with { VocabSize = 320 });
-        torch.manual_seed(6);
-        var ids = torch.randint(3, 320, [2, 7]);
-        var decoderIds = torch.randint(3, 320, [2, 3]);
+        // Both calls must build the same model and batch: generators of their own, not torch's shared default one.
+        using var weights = new Generator(5);
+        var model = new T5Model(T5TestConfigs.Tiny with { VocabSize = 320 }, weights);
+        using var inputs = new Generator(6);
+        var ids = torch.randint(3, 320, [2, 7], generator: inputs);
+        var decoderIds = torch.randint(3, 320, [2, 3], generator: inputs);
         model.GradientCheckpointing = checkpointing;
         var output = model.Forward(new BackboneInput(model.EmbedTokens(ids), torch.ones(2, 7), DecoderInputIds: decoderIds));
         output.DecoderLogits!.pow(2).mean().backward();

@@ -1,38 +1,30 @@
-using System.Runtime.InteropServices;
 using DP.Runtime.Native;
 using Xunit;
 
 namespace DP.Runtime.Tests.Native;
 
+/// <summary>
+/// The policy is an environment variable of the whole process, so each case runs in a probe process of its own
+/// (<see cref="ProbeProcess"/>) instead of changing the test host's environment under parallel tests.
+/// </summary>
 public class OpenMpWaitPolicyTests
 {
-    [DllImport("libc")] private static extern IntPtr getenv(string name);
-    [DllImport("libc")] private static extern int unsetenv(string name);
-    [DllImport("libc")] private static extern int setenv(string name, string value, int overwrite);
-
-    private static string? NativeValue() => Marshal.PtrToStringAnsi(getenv(OpenMpWaitPolicy.Variable));
-
     [Fact]
-    public void SetsPassiveForNativeCodeOnlyWhenUnset()
+    public void Loading_the_runtime_sets_passive_for_native_code_when_unset()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var original = Environment.GetEnvironmentVariable(OpenMpWaitPolicy.Variable);
-        try
-        {
-            Environment.SetEnvironmentVariable(OpenMpWaitPolicy.Variable, null);
-            unsetenv(OpenMpWaitPolicy.Variable);
-            Assert.True(OpenMpWaitPolicy.EnsurePassiveUnlessSet());
-            Assert.Equal("PASSIVE", NativeValue()); // visible to libgomp, not only to managed code
+        var result = ProbeProcess.Run("omp-wait-policy", new Dictionary<string, string?> { [OpenMpWaitPolicy.Variable] = null });
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("native=PASSIVE", result.Output); // visible to libgomp, not only to managed code
+        Assert.Contains("managed=PASSIVE", result.Output);
+    }
 
-            Environment.SetEnvironmentVariable(OpenMpWaitPolicy.Variable, "ACTIVE");
-            setenv(OpenMpWaitPolicy.Variable, "ACTIVE", 1);
-            Assert.False(OpenMpWaitPolicy.EnsurePassiveUnlessSet()); // a user's choice wins
-            Assert.Equal("ACTIVE", NativeValue());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(OpenMpWaitPolicy.Variable, original);
-            if (original is null) unsetenv(OpenMpWaitPolicy.Variable); else setenv(OpenMpWaitPolicy.Variable, original, 1);
-        }
+    [Fact]
+    public void A_policy_the_user_set_wins()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var result = ProbeProcess.Run("omp-wait-policy", new Dictionary<string, string?> { [OpenMpWaitPolicy.Variable] = "ACTIVE" });
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("native=ACTIVE", result.Output);
     }
 }

@@ -12,13 +12,13 @@ public class AssemblerTests
     // Rows of different lengths; x embeddings are random so every position is distinguishable.
     private static (Tensor X, Tensor Mask, Tensor Types, Tensor P, int[] Lens) Inputs()
     {
-        torch.manual_seed(11);
+        using var gen = new Generator(11);
         int[] lens = [6, 3, 4];
         int length = lens.Max();
         var mask = torch.zeros(lens.Length, length);
         for (int b = 0; b < lens.Length; b++) mask[b, ..lens[b]] = 1;
-        var types = torch.randint(0, 2, [lens.Length, length], dtype: ScalarType.Int64);
-        return (torch.randn(lens.Length, length, D), mask, types, torch.randn(lens.Length, N, D), lens);
+        var types = torch.randint(0, 2, [lens.Length, length], dtype: ScalarType.Int64, generator: gen);
+        return (torch.randn([lens.Length, length, D], generator: gen), mask, types, torch.randn([lens.Length, N, D], generator: gen), lens);
     }
 
     /// <summary>[lead; P[j:]; x[lead..len−1); P[:j]; x[len−1]; x padding], built row by row.</summary>
@@ -111,11 +111,12 @@ public class AssemblerTests
     {
         var (x, mask, types, p, _) = Inputs();
         p.requires_grad = true;
-        var logits = torch.randn(3, N + 1).requires_grad_(true);
+        using var gen = new Generator(12);
+        var logits = torch.randn([3, N + 1], generator: gen).requires_grad_(true);
         var soft = torch.softmax(logits, -1);
         var g = DP.Runtime.Prompts.Gumbel.HardGumbelSoftmax.StraightThrough(soft);
         var assembled = new PromptAssembler(N, true).Assemble(x, mask, types, p, new PromptSplit.OneHot(g));
-        (assembled.InputsEmbeds * torch.randn_like(assembled.InputsEmbeds)).sum().backward();
+        (assembled.InputsEmbeds * torch.randn(assembled.InputsEmbeds.shape, generator: gen)).sum().backward();
         Assert.All(PromptTestKit.Values(logits.grad!), v => Assert.NotEqual(0f, v));
         Assert.True(p.grad!.abs().sum().item<float>() > 0);
     }

@@ -107,7 +107,8 @@ public class DynamicChoiceTests
             Assert.Equal(0f, input.InputsEmbeds[b, (len + 1)..(len + 3)].abs().sum().item<float>());
         }
         var prompt = (SharedPrompt)model.Source!;
-        using (torch.no_grad()) prompt.weight[2..].add_(torch.randn(2, 16) * 10);
+        using var gen = new Generator(4);
+        using (torch.no_grad()) prompt.weight[2..].add_(torch.randn([2, 16], generator: gen) * 10);
         var after = model.Scores(batch);
         Assert.True(PromptTestKit.Same(before, after));
         using (torch.no_grad()) prompt.weight[1].add_(1.0f);
@@ -128,13 +129,13 @@ public class DynamicChoiceTests
     public void PoolWeightsSumToOneAndAPoolOfOneIsTheSharedPrompt()
     {
         using var gen = new Generator(3);
-        var initial = torch.randn(1, 4, 16);
+        var initial = torch.randn([1, 4, 16], generator: gen);
         using var pool = new PromptPool(initial, tanh: true, gen);
         using var shared = new SharedPrompt(initial[0]);
-        var u = torch.randn(5, 16);
+        var u = torch.randn([5, 16], generator: gen);
         Assert.True(PromptTestKit.Same(pool.Rows(5, u), shared.Rows(5, null)));
 
-        using var big = new PromptPool(torch.randn(4, 4, 16), tanh: false, gen);
+        using var big = new PromptPool(torch.randn([4, 4, 16], generator: gen), tanh: false, gen);
         var beta = big.Weights(u);
         Assert.True(beta.sum(-1).allclose(torch.ones(5), rtol: 0, atol: 1e-6));
         Assert.True(beta.min().item<float>() > 0);

@@ -10,8 +10,8 @@ public class T5ModelTests
 {
     private static T5Model NewModel(T5Config? config = null, int seed = 7)
     {
-        torch.manual_seed(seed);
-        var model = new T5Model(config ?? T5TestConfigs.Tiny);
+        using var weights = new Generator((ulong)seed);
+        var model = new T5Model(config ?? T5TestConfigs.Tiny, weights);
         model.eval();
         return model;
     }
@@ -117,9 +117,9 @@ public class T5ModelTests
         var embeds = model.EmbedTokens(Ids([5, 6, 7, 1]));
         var mask = Mask([1, 1, 1, 1]);
         var plain = model.Forward(new BackboneInput(embeds, mask)).LastHiddenState;
-        torch.manual_seed(3);
-        var keys = Enumerable.Range(0, c.NumLayers).Select(_ => torch.randn(1, c.NumHeads, 2, c.DKv)).ToList();
-        var values = Enumerable.Range(0, c.NumLayers).Select(_ => torch.randn(1, c.NumHeads, 2, c.DKv)).ToList();
+        using var gen = new Generator(3);
+        var keys = Enumerable.Range(0, c.NumLayers).Select(_ => torch.randn([1, c.NumHeads, 2, c.DKv], generator: gen)).ToList();
+        var values = Enumerable.Range(0, c.NumLayers).Select(_ => torch.randn([1, c.NumHeads, 2, c.DKv], generator: gen)).ToList();
         var hidden = model.Forward(new BackboneInput(embeds, mask, DeepPrompt: new DeepPrompt(keys, values, torch.zeros(1, 2)))).LastHiddenState;
         Assert.True(plain.allclose(hidden, rtol: 1e-5, atol: 1e-5));
         var attended = model.Forward(new BackboneInput(embeds, mask, DeepPrompt: new DeepPrompt(keys, values, torch.ones(1, 2)))).LastHiddenState;
@@ -136,7 +136,8 @@ public class T5ModelTests
         using var model = NewModel();
         model.Freeze();
         // A soft prompt in front of the input: the only trainable tensor, as in prompt tuning.
-        var prompt = torch.randn(1, 2, 16).requires_grad_(true);
+        using var gen = new Generator(4);
+        var prompt = torch.randn([1, 2, 16], generator: gen).requires_grad_(true);
         var embeds = torch.cat([prompt, model.EmbedTokens(Ids([5, 6, 7, 1]))], dim: 1);
         var output = model.Forward(new BackboneInput(embeds, torch.ones(1, 6), DecoderInputIds: Ids([0, 3])));
         var loss = nn.functional.cross_entropy(output.DecoderLogits!.reshape(-1, 64), torch.tensor(new long[] { 3, 1 }));

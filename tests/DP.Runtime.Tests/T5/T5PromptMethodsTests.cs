@@ -49,8 +49,8 @@ public class T5PromptMethodsTests
     public void MethodTrainsOnT5ThroughTheVerbalizer(MethodKind kind, PositionPolicy position)
     {
         var tokenizer = SentencePieceT5Tokenizer.FromFile(T5TokenizerTests.ModelPath);
-        torch.manual_seed(5);
-        using var backbone = new T5Model(T5TestConfigs.Tiny with { VocabSize = 320 });
+        using var weights = new Generator(5);
+        using var backbone = new T5Model(T5TestConfigs.Tiny with { VocabSize = 320 }, weights);
         var before = backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         int no = Assert.Single(tokenizer.EncodeWords("no")), dog = Assert.Single(tokenizer.EncodeWords("dog"));
         var task = new TaskHeadInfo(2, [no, dog], DecoderPrefixIds: [0, tokenizer.SentinelId(0)]);

@@ -25,9 +25,16 @@ public sealed class HuggingFaceFolderTests : IDisposable
 
     private static T5Model RandomT5(T5Config? config = null, int seed = 11)
     {
-        torch.manual_seed(seed);
-        var model = new T5Model(config ?? T5TestConfigs.Tiny);
+        using var weights = new Generator((ulong)seed); // not torch's default generator, which parallel tests share
+        var model = new T5Model(config ?? T5TestConfigs.Tiny, weights);
         model.eval();
+        return model;
+    }
+
+    private static BertModel RandomBert(int seed = 3)
+    {
+        var model = new BertModel(TinyBert);
+        Prompts.PromptTestKit.Reinitialise(model, seed);
         return model;
     }
 
@@ -211,8 +218,7 @@ public sealed class HuggingFaceFolderTests : IDisposable
     [Fact]
     public void BertFolderReloadsExactly()
     {
-        torch.manual_seed(3);
-        using var model = new BertModel(TinyBert);
+        using var model = RandomBert();
         model.eval();
         HuggingFaceFolder.Save(model, _folder);
         using var loaded = (BertModel)HuggingFaceFolder.LoadBackbone(_folder);
@@ -226,8 +232,7 @@ public sealed class HuggingFaceFolderTests : IDisposable
     [Fact]
     public void BertForMaskedLmCheckpointLoadsWithoutItsHead()
     {
-        torch.manual_seed(3);
-        using var model = new BertModel(TinyBert);
+        using var model = RandomBert();
         HuggingFaceFolder.Save(model, _folder);
         EditWeights(state =>
         {
@@ -274,8 +279,7 @@ public sealed class HuggingFaceFolderTests : IDisposable
     [Fact]
     public void RenamedOrMisshapedBertTensorIsNamedInTheError()
     {
-        torch.manual_seed(3);
-        using var model = new BertModel(TinyBert);
+        using var model = RandomBert();
         HuggingFaceFolder.Save(model, _folder);
         EditWeights(state =>
         {

@@ -60,8 +60,9 @@ public class OnnxWeightLoaderTests
 
     private static BertModel Seeded(int seed)
     {
-        torch.manual_seed(seed);
-        return new BertModel(Tiny);
+        var model = new BertModel(Tiny);
+        Prompts.PromptTestKit.Reinitialise(model, seed); // a generator of its own: parallel tests share torch's default one
+        return model;
     }
 
     [Fact]

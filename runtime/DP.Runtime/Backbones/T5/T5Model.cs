@@ -43,7 +43,9 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
     public Tensor WordEmbeddingWeight => shared.weight!;
     public bool GradientCheckpointing { get; set; }
 
-    public T5Model(T5Config config) : base("t5")
+    /// <param name="generator">Draws the initial weights; torch's default generator when null. A generator of its own
+    /// gives the same weights for the same seed whatever else draws from the default one.</param>
+    public T5Model(T5Config config, Generator? generator = null) : base("t5")
     {
         config.Validate();
         Config = config;
@@ -53,19 +55,19 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
         if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.DModel, config.VocabSize, hasBias: false);
         Shape = new BackboneShape(config.DModel, config.NumLayers, config.NumHeads, config.DKv, config.VocabSize, config.NPositions);
         RegisterComponents();
-        InitializeWeights();
+        InitializeWeights(generator);
     }
 
     /// <summary>
     /// The T5 paper's initialisation (as transformers' T5PreTrainedModel._init_weights): normal weights whose
     /// scale makes unscaled dot-product attention well conditioned; RMSNorm weights one.
     /// </summary>
-    private void InitializeWeights()
+    private void InitializeWeights(Generator? generator)
     {
         double f = Config.InitializerFactor, d = Config.DModel, kv = Config.DKv, h = Config.NumHeads, ff = Config.DFf;
         using var noGrad = torch.no_grad();
-        shared.weight!.normal_(0, f * 1.0);
-        lm_head?.weight.normal_(0, f * 1.0);
+        shared.weight!.normal_(0, f * 1.0, generator);
+        lm_head?.weight.normal_(0, f * 1.0, generator);
         foreach (var stack in new[] { encoder, decoder })
         {
             foreach (var block in stack.block)
@@ -74,22 +76,22 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
                 if (stack == decoder) attentions.Add(block.CrossAttentionLayer.EncDecAttention);
                 foreach (var a in attentions)
                 {
-                    a.q.weight.normal_(0, f * Math.Pow(d * kv, -0.5));
-                    a.k.weight.normal_(0, f * Math.Pow(d, -0.5));
-                    a.v.weight.normal_(0, f * Math.Pow(d, -0.5));
-                    a.o.weight.normal_(0, f * Math.Pow(h * kv, -0.5));
-                    a.relative_attention_bias?.weight!.normal_(0, f * Math.Pow(d, -0.5));
+                    a.q.weight.normal_(0, f * Math.Pow(d * kv, -0.5), generator);
+                    a.k.weight.normal_(0, f * Math.Pow(d, -0.5), generator);
+                    a.v.weight.normal_(0, f * Math.Pow(d, -0.5), generator);
+                    a.o.weight.normal_(0, f * Math.Pow(h * kv, -0.5), generator);
+                    a.relative_attention_bias?.weight!.normal_(0, f * Math.Pow(d, -0.5), generator);
                 }
                 switch (block.FeedForwardLayer.DenseReluDense)
                 {
                     case T5DenseGatedActDense g:
-                        g.wi_0.weight.normal_(0, f * Math.Pow(d, -0.5));
-                        g.wi_1.weight.normal_(0, f * Math.Pow(d, -0.5));
-                        g.wo.weight.normal_(0, f * Math.Pow(ff, -0.5));
+                        g.wi_0.weight.normal_(0, f * Math.Pow(d, -0.5), generator);
+                        g.wi_1.weight.normal_(0, f * Math.Pow(d, -0.5), generator);
+                        g.wo.weight.normal_(0, f * Math.Pow(ff, -0.5), generator);
                         break;
                     case T5DenseActDense p:
-                        p.wi.weight.normal_(0, f * Math.Pow(d, -0.5));
-                        p.wo.weight.normal_(0, f * Math.Pow(ff, -0.5));
+                        p.wi.weight.normal_(0, f * Math.Pow(d, -0.5), generator);
+                        p.wo.weight.normal_(0, f * Math.Pow(ff, -0.5), generator);
                         break;
                 }
             }

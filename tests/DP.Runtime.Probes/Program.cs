@@ -1,0 +1,11 @@
+using DP.Runtime.Probes;
+
+// One probe per process: `DP.Runtime.Probes <probe>`. Prints what it saw on stdout; exit 0 when the checked
+// behaviour held, 1 (with the reason on stderr) when it did not, 2 for an unknown probe.
+return args switch
+{
+    [MallocMmapProbe.Name] => MallocMmapProbe.Run(),
+    [OpenMpWaitPolicyProbe.Name] => OpenMpWaitPolicyProbe.Run(),
+    [InterruptSignalProbe.Name] => InterruptSignalProbe.Run(),
+    _ => Probe.Usage(args),
+};
