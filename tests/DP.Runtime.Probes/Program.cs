@@ -6,6 +6,6 @@ return args switch
 {
     [MallocMmapProbe.Name] => MallocMmapProbe.Run(),
     [OpenMpWaitPolicyProbe.Name] => OpenMpWaitPolicyProbe.Run(),
-    [InterruptSignalProbe.Name] => InterruptSignalProbe.Run(),
+    [InterruptSignalProbe.Name, var signal] => InterruptSignalProbe.Run(signal),
     _ => Probe.Usage(args),
 };

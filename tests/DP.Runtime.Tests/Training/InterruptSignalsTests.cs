@@ -5,16 +5,18 @@ namespace DP.Runtime.Tests.Training;
 
 /// <summary>
 /// A signal goes to the whole process: sent to the test host it would reach every test's handlers at once (a training
-/// run in another test would stop). The probe process sends SIGINT to itself instead.
+/// run in another test would stop). The probe process sends the signal to itself instead.
 /// </summary>
 public class InterruptSignalsTests
 {
-    [Fact]
-    public void SigintCancelsTheTokenTheTrainerWatches()
+    [Theory]
+    [InlineData("SIGINT")]
+    [InlineData("SIGTERM")]
+    public void Signal_cancels_the_token_the_trainer_watches_and_is_named(string signal)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
-        var result = ProbeProcess.Run("sigint");
+        var result = ProbeProcess.Run("signal", arguments: signal);
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("said=SIGINT received", result.Output);
+        Assert.Contains($"said={signal} received", result.Output);
     }
 }
