@@ -39,6 +39,20 @@ public class EntryPointTests
     }
 
     [Fact]
+    public void Help_with_several_specs_lists_them_and_succeeds()
+    {
+        var run = GeneratorHarness.Run(SampleSpecs.All.Select(s => ("specs/" + s.Name + ".dp.yaml", s.Spec)));
+        using var stream = new MemoryStream();
+        var emit = run.Output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        var program = System.Reflection.Assembly.Load(stream.ToArray()).GetType(GeneratorHarness.Namespace + ".DpProgram", throwOnError: true)!;
+        var main = program.GetMethod("Main")!;
+
+        Assert.Equal(0, main.Invoke(null, [new[] { "--help" }]));
+        Assert.Equal(2, main.Invoke(null, [new[] { "train" }]));
+    }
+
+    [Fact]
     public void Empty_root_namespace_emits_global_types()
     {
         var run = GeneratorHarness.Run(new[] { ("specs/a.dp.yaml", SampleSpecs.DynamicCustomJsonl) }, rootNamespace: "");

@@ -34,10 +34,15 @@ public sealed class TemplateTests(PackedSdkFixture sdk)
     }
 
     [Theory]
-    [InlineData("rte", "data/RTE")]
-    [InlineData("boolq", "data/BoolQ")]
-    [InlineData("cb", "data/CB")]
-    public void SuperGlue_tasks_point_at_their_data_folder_and_carry_no_sample_data(string task, string dataDir)
+    [InlineData("rte", "data/RTE", "accuracy")]
+    [InlineData("boolq", "data/BoolQ", "accuracy")]
+    [InlineData("cb", "data/CB", "macro_f1")]
+    [InlineData("wic", "data/WiC", "accuracy")]
+    [InlineData("wsc", "data/WSC", "accuracy")]
+    [InlineData("copa", "data/COPA", "accuracy")]
+    [InlineData("multirc", "data/MultiRC", "f1a")]
+    [InlineData("record", "data/ReCoRD", "f1")]
+    public void SuperGlue_tasks_point_at_their_data_folder_and_carry_no_sample_data(string task, string dataDir, string bestMetric)
     {
         var workspace = sdk.NewWorkspace($"new-{task}");
 
@@ -50,7 +55,33 @@ public sealed class TemplateTests(PackedSdkFixture sdk)
         Assert.Contains($"  superglue: {task}\n", spec);
         Assert.Contains($"  data_dir: {dataDir}\n", spec);
         Assert.Contains("source: /models/bert-base\n", spec);
+        // The task's primary metric (docs/data.md) picks the kept weights.
+        Assert.Contains($"  best_metric: {bestMetric}\n", spec);
+        Assert.DoesNotContain("#if", spec);
         Assert.False(File.Exists(Path.Combine(project, "SampleData.cs")));
+    }
+
+    [Fact]
+    public void Help_writes_no_sample_data_and_works_with_two_specs()
+    {
+        var project = sdk.NewExperiment("Helpful");
+        var build = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "build", "-nologo");
+        Assert.True(build.ExitCode == 0, build.ToString());
+
+        var help = DotNetCli.Run(project, TimeSpan.FromMinutes(2), "run", "--no-build", "--", "--help");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("usage:", help.Output);
+        Assert.False(Directory.Exists(Path.Combine(project, "data")), "--help wrote the sample data:\n" + help.Output);
+
+        Assert.True(sdk.DotNetNew(project, "dp-spec", "-n", "Second", "--method", "prompt").ExitCode == 0);
+        build = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "build", "-nologo");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        help = DotNetCli.Run(project, TimeSpan.FromMinutes(2), "run", "--no-build", "--", "--help");
+        Assert.True(help.ExitCode == 0, help.ToString());
+        Assert.Contains("usage:", help.Output);
+        Assert.Contains("helpful", help.Output);
+        Assert.Contains("second", help.Output);
+        Assert.False(Directory.Exists(Path.Combine(project, "data")), "--help wrote the sample data:\n" + help.Output);
     }
 
     [Fact]

@@ -22,6 +22,13 @@ namespace Demo.App
                 case "rte-prompt": return global::Demo.App.RtePromptExperiment.Run(rest.ToArray());
                 case "boolq-ptv2": return global::Demo.App.BoolqPtv2Experiment.Run(rest.ToArray());
             }
+            if (name is null && global::System.Array.Exists(args, a => a is "-h" or "--help" or "help"))
+            {
+                global::System.Console.WriteLine("Choose an experiment with --experiment NAME. Experiments:");
+                global::System.Console.WriteLine("  rte-prompt  (a.dp.yaml)");
+                global::System.Console.WriteLine("  boolq-ptv2  (b.dp.yaml)");
+                return global::Demo.App.RtePromptExperiment.Run(rest.ToArray());
+            }
             global::System.Console.Error.WriteLine(name is null
                 ? "Choose an experiment with --experiment NAME. Experiments:"
                 : "Unknown experiment '" + name + "'. Choose one with --experiment NAME. Experiments:");

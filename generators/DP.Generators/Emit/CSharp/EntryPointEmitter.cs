@@ -5,7 +5,7 @@ namespace DP.Generators.Emit.CSharp;
 
 /// <summary>
 /// Emits the program entry point: runs the only experiment, or with several specs picks one by
-/// <c>--experiment NAME</c> (listing the names when it is missing or unknown).
+/// <c>--experiment NAME</c> (listing the names when it is missing or unknown; <c>--help</c> lists them and shows the usage).
 /// </summary>
 internal static class EntryPointEmitter
 {
@@ -50,6 +50,15 @@ internal static class EntryPointEmitter
             {
                 w.Line("case " + CSharpLiteral.String(spec.Name) + ": return " + prefix + spec.TypeName + ".Run(rest.ToArray());");
             }
+            w.Close();
+            // --help without --experiment: the list of experiments, then the options they share.
+            w.Open("if (name is null && global::System.Array.Exists(args, a => a is \"-h\" or \"--help\" or \"help\"))");
+            w.Line("global::System.Console.WriteLine(\"Choose an experiment with --experiment NAME. Experiments:\");");
+            foreach (var spec in specs)
+            {
+                w.Line("global::System.Console.WriteLine(" + CSharpLiteral.String("  " + spec.Name + "  (" + spec.SpecFileName + ")") + ");");
+            }
+            w.Line("return " + prefix + specs[0].TypeName + ".Run(rest.ToArray());");
             w.Close();
             w.Line("global::System.Console.Error.WriteLine(name is null");
             w.Line("    ? \"Choose an experiment with --experiment NAME. Experiments:\"");

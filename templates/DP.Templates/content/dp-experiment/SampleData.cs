@@ -1,6 +1,6 @@
 // Writes a small synthetic sentiment data set (data/train.jsonl, data/val.jsonl) the first time the program
 // starts, so the default experiment trains with no download. It is deterministic (fixed seed) and only written
-// when neither file exists: your own files in data/ are never touched. Delete this file once you use real data.
+// when neither file exists (and not for --help): your own files in data/ are never touched. Delete this file once you use real data.
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -47,6 +47,10 @@ internal static class DpSampleData
 #pragma warning restore CA2255
     internal static void WriteIfMissing()
     {
+        // Asking for help (or for another spec's experiment) must not write anything.
+        var args = Environment.GetCommandLineArgs();
+        if (args.Any(a => a is "-h" or "--help" or "help"))
+            return;
         var train = Path.Combine(Folder, "train.jsonl");
         var validation = Path.Combine(Folder, "val.jsonl");
         if (File.Exists(train) || File.Exists(validation))
