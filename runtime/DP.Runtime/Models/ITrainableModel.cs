@@ -67,4 +67,11 @@ public interface ITrainableModel : IDisposable
 
     /// <summary>Loads what <see cref="SaveTrainable"/> wrote; a missing or mis-shaped tensor is an error naming it.</summary>
     void LoadTrainable(string path);
+
+    /// <summary>What the run prints before its first step: trainable and frozen parameter counts.</summary>
+    string ParameterSummary()
+    {
+        var (trainable, frozen) = ParameterCounts.Of(Module);
+        return ParameterCounts.Line(trainable, frozen);
+    }
 }

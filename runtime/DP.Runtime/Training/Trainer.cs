@@ -109,6 +109,7 @@ public sealed class Trainer
         string? lastCheckpoint = checkpointFolder;
         var batches = EpochBatches(state.Epoch);
 
+        observer.OnMessage(model.ParameterSummary());
         observer.OnStart(state.Step, t.MaxSteps);
         while (state.Step < t.MaxSteps)
         {

@@ -206,20 +206,22 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
     public IReadOnlyList<(string Component, long Trainable, long Frozen)> ParameterCounts() =>
         named_children().Select(c =>
         {
-            long trainable = 0, frozen = 0;
-            foreach (var p in c.module.parameters())
-                if (p.requires_grad) trainable += p.numel(); else frozen += p.numel();
+            var (trainable, frozen) = Models.ParameterCounts.Of(c.module);
             return (c.name, trainable, frozen);
         }).ToList();
 
+    /// <summary>The counts per component, then PEFT's one-line total.</summary>
     public string Summary()
     {
         var counts = ParameterCounts();
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
         var lines = new List<string> { $"{"component",-12} {"trainable",12} {"frozen",12}" };
-        lines.AddRange(counts.Select(c => $"{c.Component,-12} {c.Trainable,12:N0} {c.Frozen,12:N0}"));
-        lines.Add($"{"total",-12} {counts.Sum(c => c.Trainable),12:N0} {counts.Sum(c => c.Frozen),12:N0}");
+        lines.AddRange(counts.Select(c => string.Format(inv, "{0,-12} {1,12:N0} {2,12:N0}", c.Component, c.Trainable, c.Frozen)));
+        lines.Add(Models.ParameterCounts.Line(counts.Sum(c => c.Trainable), counts.Sum(c => c.Frozen)));
         return string.Join(Environment.NewLine, lines);
     }
+
+    string ITrainableModel.ParameterSummary() => Summary();
 
     private List<ParameterGroup> BuildGroups()
     {
