@@ -115,6 +115,17 @@ public class DiagnosticTests
     public void DP0015_best_metric_must_fit_the_task()
         => AssertAt(Single("experiment: a\n" + Task + "training:\n  best_metric: f1\n"), "DP0015", 4, 16, "accuracy");
 
+    [Theory]
+    [InlineData("task: { kind: superglue, superglue: rte }\n")]
+    [InlineData("task: { kind: superglue, superglue: multirc }\n")]
+    [InlineData("task: { kind: custom, fields: [text], labels: { a: x, b: y } }\n")]
+    public void DP0015_accepts_the_validation_loss_on_every_task(string task)
+    {
+        var run = GeneratorHarness.Run("specs/loss.dp.yaml", "experiment: a\n" + task + "training:\n  best_metric: loss\n");
+        Assert.Empty(run.Diagnostics);
+        Assert.Empty(run.CompileProblems());
+    }
+
     [Fact]
     public void DP0016_warmup_longer_than_training()
         => AssertAt(Single("experiment: a\n" + Task + "training:\n  max_steps: 100\n  warmup_steps: 300\n"), "DP0016", 5, 17, "max_steps");

@@ -170,17 +170,21 @@ public static class SpecSchema
 
     /// <summary>
     /// Validation metrics each task reports (as DP.Runtime's evaluation names them): custom data gives accuracy plus
-    /// f1 (two labels) or macro_f1 (more); SuperGLUE gives its official metrics.
+    /// f1 (two labels) or macro_f1 (more); SuperGLUE gives its official metrics; every task also reports its
+    /// validation loss, the one metric where lower is better.
     /// </summary>
     public static IReadOnlyList<string> Metrics(string taskKind, string superGlue, int labelCount) => taskKind == "custom"
-        ? new[] { "accuracy", labelCount > 2 ? "macro_f1" : "f1" }
+        ? new[] { "accuracy", labelCount > 2 ? "macro_f1" : "f1", ValidationLoss }
         : superGlue switch
         {
-            "cb" => new[] { "accuracy", "macro_f1" },
-            "multirc" => new[] { "f1a", "em" },
-            "record" => new[] { "f1", "em" },
-            _ => new[] { "accuracy" },
+            "cb" => new[] { "accuracy", "macro_f1", ValidationLoss },
+            "multirc" => new[] { "f1a", "em", ValidationLoss },
+            "record" => new[] { "f1", "em", ValidationLoss },
+            _ => new[] { "accuracy", ValidationLoss },
         };
+
+    /// <summary>The validation loss's metric name (DP.Runtime's Evaluator.LossKey).</summary>
+    public const string ValidationLoss = "loss";
 
     /// <summary>The metric that picks the best checkpoint when the spec names none: the task's first metric.</summary>
     public static string DefaultBestMetric(string taskKind, string superGlue) => Metrics(taskKind, superGlue, 2)[0];

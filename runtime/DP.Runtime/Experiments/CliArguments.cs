@@ -3,7 +3,7 @@ using System.Globalization;
 namespace DP.Runtime.Experiments;
 
 /// <summary>What to do with an experiment.</summary>
-public enum CliVerb { Train, Eval, Predict }
+public enum CliVerb { Train, Eval, Predict, ExportPeft }
 
 /// <summary>A parsed experiment command line.</summary>
 public sealed record CliArguments(
@@ -16,16 +16,18 @@ public sealed record CliArguments(
     bool Help)
 {
     public const string Usage =
-        "usage: <experiment> [train|eval|predict] [options]\n" +
+        "usage: <experiment> [train|eval|predict|export-peft] [options]\n" +
         "  train                 train, evaluate and write the run folder (default)\n" +
         "  eval                  evaluate the kept (best) weights on the validation set\n" +
         "  predict               write predictions of the kept weights for the test set (validation when none)\n" +
+        "  export-peft           write the kept weights as a Hugging Face PEFT adapter (<run folder>/peft), where PEFT\n" +
+        "                        can rebuild the model (prompt tuning on T5, P-tuning v2 on BERT); otherwise say why not\n" +
         "options:\n" +
         "  --set key=value       override a spec value, e.g. --set training.learning_rate=0.01 (repeatable)\n" +
         "  --max-steps N         override training.max_steps\n" +
         "  --output DIR          override outputs.dir (runs go to DIR/<experiment name>)\n" +
         "  --resume [PATH|auto]  resume from a checkpoint folder, a run folder, or the newest checkpoint (auto);\n" +
-        "                        with eval/predict: the checkpoint whose weights to use\n" +
+        "                        with eval/predict/export-peft: the checkpoint whose weights to use\n" +
         "  --data DIR            override task.data_dir\n" +
         "  -h, --help            show this help";
 
@@ -55,8 +57,8 @@ public sealed record CliArguments(
             }
             switch (a)
             {
-                case "train" or "eval" or "predict" when !verbSeen && i == 0:
-                    verb = Enum.Parse<CliVerb>(a, ignoreCase: true);
+                case "train" or "eval" or "predict" or "export-peft" when !verbSeen && i == 0:
+                    verb = a == "export-peft" ? CliVerb.ExportPeft : Enum.Parse<CliVerb>(a, ignoreCase: true);
                     verbSeen = true;
                     break;
                 case "-h" or "--help" or "help":
@@ -97,7 +99,7 @@ public sealed record CliArguments(
                         sets.Add((kv[..eq3].Trim(), kv[(eq3 + 1)..].Trim()));
                         break;
                     }
-                    throw new ArgumentException(a is "train" or "eval" or "predict"
+                    throw new ArgumentException(a is "train" or "eval" or "predict" or "export-peft"
                         ? $"'{a}' must come first (the verb)."
                         : $"unknown argument '{a}'.");
             }

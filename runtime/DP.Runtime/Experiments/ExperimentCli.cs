@@ -20,7 +20,7 @@ using static TorchSharp.torch;
 namespace DP.Runtime.Experiments;
 
 /// <summary>
-/// The command line of a generated experiment program: <c>[train|eval|predict] [--set key=value]...
+/// The command line of a generated experiment program: <c>[train|eval|predict|export-peft] [--set key=value]...
 /// [--max-steps N] [--output DIR] [--resume [checkpoint|auto]] [--data DIR]</c>. It composes backbone, tokenizer,
 /// data, prompt model and trainer from the options and prints a results table.
 /// Exit codes: 0 done, 1 failed (bad data, checkpoint, configuration), 2 bad command line, 130 interrupted.
@@ -60,6 +60,7 @@ public static class ExperimentCli
                 CliVerb.Train => Train(defaults, cli),
                 CliVerb.Eval => Evaluate(defaults, cli, predict: false),
                 CliVerb.Predict => Evaluate(defaults, cli, predict: true),
+                CliVerb.ExportPeft => ExportPeft(defaults, cli),
                 _ => Usage,
             };
         }
@@ -78,17 +79,20 @@ public static class ExperimentCli
         var run = RunFolder.For(options);
         Console.WriteLine($"{options.Name}: {experiment.Model.GetType().Name} ({options.Method.Kind}) on {experiment.Data.Info.Name}, " +
                           $"{experiment.Data.Info.TrainExamples} training examples, device {experiment.Device.type}; run folder {run.Root}");
-        using var signals = new InterruptSignals(message => Console.Error.WriteLine(message));
+        // A Ctrl-C notice is printed once the live progress display has stopped, not drawn into it.
+        var notices = new ConsoleNotices(Console.Error);
+        using var signals = new InterruptSignals(notices.Post);
         var result = ConsoleProgress.Run(observer =>
             new Trainer(experiment.Model, experiment.Data.Train, experiment.Data.Validation, options, run, observer)
                 { AuxiliaryValidation = experiment.Data.AuxiliaryValidation }
-                .Train(cli.Resume, signals.Token));
+                .Train(cli.Resume, signals.Token), notices);
         if (!result.Interrupted && experiment.Data.Test is { } test && options.Output.SavePredictions)
         {
             var predictions = Evaluator.Evaluate(experiment.Model, test, experiment.Device);
             run.WritePredictions(predictions, test);
             Console.WriteLine($"Test predictions: {run.PredictionsPath(predictions.SetName)}");
         }
+        string? adapter = !result.Interrupted && experiment.Model.PeftRefusal() is null ? WritePeft(experiment.Model, run, options) : null;
         // Multitask: the other tasks' scores on the same weights, one row per metric.
         var auxiliaryRows = (result.AuxiliaryValidation ?? new Dictionary<string, IReadOnlyDictionary<string, double>>())
             .SelectMany(set => set.Value.OrderBy(kv => kv.Key, StringComparer.Ordinal)
@@ -100,8 +104,29 @@ public static class ExperimentCli
             ("stopped", result.Interrupted ? "interrupted (resume with --resume auto)" : result.StoppedEarly ? "early stopping" : "max steps"),
             ("time", TimeSpan.FromSeconds(result.Seconds).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture)),
             ("run folder", run.Root),
+            ("PEFT adapter", adapter ?? "-"),
         }));
         return result.Interrupted ? Interrupted : Ok;
+    }
+
+    private static int ExportPeft(ExperimentOptions options, CliArguments cli)
+    {
+        using var experiment = Experiment.Compose(options);
+        if (experiment.Model.PeftRefusal() is { } why)
+        {
+            Console.Error.WriteLine($"error: cannot export {options.Name} for PEFT: {why}");
+            return Failed;
+        }
+        var run = RunFolder.For(options);
+        string source = LoadWeights(experiment.Model, run, cli.Resume);
+        PrintResults($"{options.Name} · PEFT", null, [("weights", source), ("PEFT adapter", WritePeft(experiment.Model, run, options))]);
+        return Ok;
+    }
+
+    private static string WritePeft(PromptModel model, RunFolder run, ExperimentOptions options)
+    {
+        model.ExportPeft(run.PeftDir, baseModel: options.Backbone.Source);
+        return run.PeftDir;
     }
 
     private static int Evaluate(ExperimentOptions options, CliArguments cli, bool predict)

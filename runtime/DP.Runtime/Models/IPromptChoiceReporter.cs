@@ -7,4 +7,13 @@ namespace DP.Runtime.Models;
 public interface IPromptChoiceReporter
 {
     (int[] Split, int[] Length) Choices(ModelBatch batch);
+
+    /// <summary>Whether the split point is chosen (a fixed prefix or postfix is not): only a chosen one is reported.</summary>
+    bool ChoosesSplit => true;
+
+    /// <summary>Whether the prompt length is chosen (a fixed length is not).</summary>
+    bool ChoosesLength => true;
+
+    /// <summary>The prompt length n: split points and kept lengths range over 0…n.</summary>
+    int MaxChoice => 0;
 }

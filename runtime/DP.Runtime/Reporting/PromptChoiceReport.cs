@@ -25,10 +25,11 @@ public sealed record PromptChoiceReport(
             splits.Count == 0 ? 0 : splits.Average(), lengths.Count == 0 ? 0 : lengths.Average());
     }
 
-    public void Write(string jsonPath, string? splitPng, string? lengthPng)
+    /// <param name="max">The prompt length n: both histograms show 0…n.</param>
+    public void Write(string jsonPath, string? splitPng, string? lengthPng, int max)
     {
         File.WriteAllText(jsonPath, JsonSerializer.Serialize(this, ReportJson.Indented));
-        if (splitPng is not null) TrainingPlots.Histogram(SplitCounts, $"Prompt split points on {Set}", "split point (prompt tokens before the input)", splitPng);
-        if (lengthPng is not null) TrainingPlots.Histogram(LengthCounts, $"Prompt lengths on {Set}", "prompt length", lengthPng);
+        if (splitPng is not null) TrainingPlots.Histogram(SplitCounts, max, $"Prompt split points on {Set}", "split point (prompt tokens before the input)", splitPng);
+        if (lengthPng is not null) TrainingPlots.Histogram(LengthCounts, max, $"Prompt lengths on {Set}", "prompt length", lengthPng);
     }
 }

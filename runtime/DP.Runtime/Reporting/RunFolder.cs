@@ -35,6 +35,8 @@ public sealed class RunFolder
     public string BestDir => Path.Combine(Root, "best");
     public string BestTrainablePath => Path.Combine(BestDir, "trainable.bin");
     public string BestStatePath => Path.Combine(BestDir, "state.json");
+    /// <summary>The kept weights as a Hugging Face PEFT adapter (adapter_config.json, adapter_model.safetensors), where PEFT can rebuild the model.</summary>
+    public string PeftDir => Path.Combine(Root, "peft");
 
     public void WriteConfig(ExperimentOptions options) =>
         File.WriteAllText(ConfigPath, JsonSerializer.Serialize(options, ReportJson.Indented));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using DP.Runtime.Data;
 using DP.Runtime.Experiments;
+using DP.Runtime.Metrics;
 using DP.Runtime.Models;
 using DP.Runtime.Reporting;
 using DP.Runtime.Training.Checkpoints;
@@ -103,7 +104,7 @@ public sealed class Trainer
 
         var trainable = model.ParameterGroups.SelectMany(g => g.Parameters).ToList();
         var bestMetric = t.BestMetric;
-        bool lowerIsBetter = bestMetric.Contains("loss", StringComparison.OrdinalIgnoreCase);
+        bool lowerIsBetter = MetricDirection.LowerIsBetter(bestMetric);
         bool interrupted = false, stoppedEarly = false;
         long lastCheckpointStep = checkpointFolder is null ? -1 : state.Step;
         string? lastCheckpoint = checkpointFolder;
@@ -208,18 +209,19 @@ public sealed class Trainer
         if (validation is not null)
         {
             if (RestoreBestAtEnd && state.BestValue is not null && File.Exists(run.BestTrainablePath)) RestoreBest();
-            var report = Evaluator.Evaluate(model, validation, Device, collectChoices: true);
+            var report = Evaluator.Evaluate(model, validation, Device, collectChoices: true, Progress(validation));
             final = report.Metrics;
             if (AuxiliaryValidation.Count > 0)
                 auxiliary = AuxiliaryNames().Zip(AuxiliaryValidation)
-                    .ToDictionary(p => p.First, p => Evaluator.Evaluate(model, p.Second, Device).Metrics);
+                    .ToDictionary(p => p.First, p => Evaluator.Evaluate(model, p.Second, Device, progress: Progress(p.Second)).Metrics);
             if (options.Output.SavePredictions) run.WritePredictions(report, validation);
-            if (model is IPromptChoiceReporter)
+            // Only what the method chooses: fine-tuning, prompt tuning and fixed policies have no choices to show.
+            if (model is IPromptChoiceReporter reporter && (reporter.ChoosesSplit || reporter.ChoosesLength))
             {
                 var choices = PromptChoiceReport.From(validation.Name, report.SplitChoices, report.LengthChoices);
                 choices.Write(run.PromptChoicesPath,
-                    options.Output.Plots ? run.PromptSplitPlotPath : null,
-                    options.Output.Plots ? run.PromptLengthPlotPath : null);
+                    options.Output.Plots && reporter.ChoosesSplit ? run.PromptSplitPlotPath : null,
+                    options.Output.Plots && reporter.ChoosesLength ? run.PromptLengthPlotPath : null, reporter.MaxChoice);
             }
         }
         metrics.WriteCsv();
@@ -233,11 +235,11 @@ public sealed class Trainer
 
     private bool EvaluateAndKeepBest(CheckpointState state, string bestMetric, bool lowerIsBetter, MetricsLog metrics, TensorBoardLog? tensorBoard)
     {
-        var eval = Evaluator.Evaluate(model, validation!, Device);
+        var eval = Evaluator.Evaluate(model, validation!, Device, progress: Progress(validation!));
         state.LastEvalStep = state.Step;
         Log(new MetricsRecord(state.Step, validation!.Name, eval.Metrics), metrics, tensorBoard);
         foreach (var (name, set) in AuxiliaryNames().Zip(AuxiliaryValidation))
-            Log(new MetricsRecord(state.Step, name, Evaluator.Evaluate(model, set, Device).Metrics), metrics, tensorBoard);
+            Log(new MetricsRecord(state.Step, name, Evaluator.Evaluate(model, set, Device, progress: Progress(set)).Metrics), metrics, tensorBoard);
         if (!eval.Metrics.TryGetValue(bestMetric, out var value))
             throw new InvalidOperationException(
                 $"training.best_metric: '{bestMetric}' is not a metric of '{validation.Name}' (it reports {string.Join(", ", eval.Metrics.Keys)}).");
@@ -256,6 +258,8 @@ public sealed class Trainer
         observer.OnEvaluation(state.Step, eval.Metrics, improved);
         return improved;
     }
+
+    private Action<int, int> Progress(IEvaluationSet set) => (done, total) => observer.OnEvaluating(set.Name, done, total);
 
     private void SaveBest(CheckpointState state)
     {

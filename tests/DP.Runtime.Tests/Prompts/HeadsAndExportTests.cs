@@ -33,39 +33,6 @@ public class HeadsAndExportTests
     }
 
     [Fact]
-    public void PeftExportHasPeftNamesAndShapes()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), $"dp-peft-{Guid.NewGuid():N}");
-        try
-        {
-            using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Prompt, n: 5));
-            model.ExportPeft(dir, baseModel: "tiny-bert");
-            var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "adapter_config.json")))!;
-            Assert.Equal("PROMPT_TUNING", (string?)config["peft_type"]);
-            Assert.Equal(5, (int)config["num_virtual_tokens"]!);
-            Assert.Equal(16, (int)config["token_dim"]!);
-            Assert.Equal(1, (int)config["num_transformer_submodules"]!);
-            Assert.Equal(2, (int)config["num_layers"]!);
-            var tensors = Safetensors.LoadStateDict(Path.Combine(dir, "adapter_model.safetensors"));
-            Assert.Equal(["prompt_embeddings"], tensors.Keys);
-            Assert.Equal(new long[] { 5, 16 }, tensors["prompt_embeddings"].shape);
-            var prompt = model.named_parameters().Single(p => p.name == "prompt.weight").parameter;
-            Assert.True(PromptTestKit.Same(tensors["prompt_embeddings"], prompt.detach()));
-        }
-        finally
-        {
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    [Fact]
-    public void PeftExportRefusesDynamicModels()
-    {
-        using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Task));
-        Assert.Throws<InvalidOperationException>(() => model.ExportPeft(Path.GetTempPath()));
-    }
-
-    [Fact]
     public void TextInitRepeatsTheTextTokens()
     {
         var method = PromptTestKit.Method(MethodKind.Prompt, n: 5, init: PromptInit.Text);

@@ -55,7 +55,7 @@ public class TensorBoardLogTests
     }
 
     // TFRecord framing: u64 length, u32 masked CRC of the length, the bytes, u32 masked CRC of the bytes.
-    private static List<Event> ReadEvents(string path)
+    internal static List<Event> ReadEvents(string path)
     {
         var bytes = File.ReadAllBytes(path);
         var events = new List<Event>();

@@ -31,7 +31,9 @@ public sealed record PromptModelParts(
     InstanceRepresentationCache? Instances = null,
     GumbelOptions? Gumbel = null,
     long Seed = 0,
-    IReadOnlyList<TaskHead>? OtherTasks = null);
+    IReadOnlyList<TaskHead>? OtherTasks = null,
+    PromptInit Init = PromptInit.Random,
+    string? InitText = null);
 
 /// <summary>
 /// Every prompt method as one <see cref="ITrainableModel"/>: fine-tuning (no prompt, backbone trainable), prompt
@@ -77,6 +79,9 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
     public PromptAssembler? Assembler => _parts.Assembler;
     public InstanceRepresentationCache? Instances => _parts.Instances;
     public int PromptLength => _parts.Source?.Length ?? _parts.Deep?.Length ?? 0;
+    bool IPromptChoiceReporter.ChoosesSplit => _parts.PositionLogits is not null;
+    bool IPromptChoiceReporter.ChoosesLength => _parts.LengthLogits is not null;
+    int IPromptChoiceReporter.MaxChoice => PromptLength;
     public nn.Module Module => this;
     public IReadOnlyList<ParameterGroup> ParameterGroups => _groups;
     public IDictionary<string, double> ExtraState => _extra;
@@ -194,13 +199,38 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         if (_groups.Any(g => g.Name == "backbone")) _parts.Instances?.Invalidate();
     }
 
-    /// <summary>Plain prompt tuning only: a Hugging Face PEFT prompt-tuning adapter folder.</summary>
+    /// <summary>
+    /// A Hugging Face PEFT adapter folder where PEFT can rebuild this model: prompt tuning on T5 (PROMPT_TUNING,
+    /// SEQ_2_SEQ_LM, the verbalizer reads T5's own LM logits) and P-tuning v2 on a BERT-family encoder (PREFIX_TUNING,
+    /// FEATURE_EXTRACTION: the encoder with its prefixes; the classifier head stays in this model's weights).
+    /// Anything else is an <see cref="InvalidOperationException"/> saying why PEFT would compute something else.
+    /// </summary>
     public void ExportPeft(string directory, string? baseModel = null)
     {
-        if (_parts.Method != MethodKind.Prompt || _parts.Source is not SharedPrompt shared)
-            throw new InvalidOperationException($"PEFT export is for plain prompt tuning (method.kind: prompt); this model is '{_parts.Method}'.");
-        PeftPromptTuningExport.Write(directory, shared.weight, _parts.Backbone.Kind, _parts.Backbone.Shape, baseModel: baseModel);
+        if (PeftRefusal() is { } why) throw new InvalidOperationException($"PEFT export: {why}");
+        using var _ = no_grad();
+        if (_parts.Source is SharedPrompt shared)
+            PeftPromptTuningExport.Write(directory, shared.weight, _parts.Backbone.Kind, _parts.Backbone.Shape, _parts.Init, _parts.InitText, baseModel);
+        else
+            PeftPromptTuningExport.WritePrefix(directory, _parts.Deep!.Flat(), "FEATURE_EXTRACTION", _parts.Backbone.Shape, baseModel);
     }
+
+    /// <summary>Why PEFT could not rebuild this model from an adapter, or null when it can.</summary>
+    public string? PeftRefusal() => (_parts.Method, _parts.Backbone.Kind) switch
+    {
+        (MethodKind.Prompt, BackboneKind.EncoderDecoder) when _parts.Head is not VerbalizerHead =>
+            "this T5 model scores with a linear head (head.kind: linear), which PEFT's SEQ_2_SEQ_LM model does not have; use the verbalizer head.",
+        (MethodKind.Prompt, BackboneKind.EncoderDecoder) => null,
+        (MethodKind.Prompt, _) =>
+            "PEFT's prompt tuning puts the virtual tokens before [CLS] and classifies with the model's own pooler and classifier; " +
+            "this model puts its prompt after [CLS] and scores with a head of its own (head.*), so a PEFT adapter would compute something else.",
+        (MethodKind.Prefix, BackboneKind.EncoderDecoder) =>
+            "PEFT's prefix tuning on T5 hands the prefixes to the decoder as past key/values; this model's P-tuning v2 prefixes " +
+            "enter the encoder's self-attention, so a PEFT adapter would compute something else.",
+        (MethodKind.Prefix, _) => null,
+        _ => $"PEFT has no counterpart of method.kind '{_parts.Method.ToString().ToLowerInvariant()}' (its chosen prompt positions, lengths or pool, or full fine-tuning); " +
+             "PEFT export is for prompt tuning on T5 and P-tuning v2 on BERT-family encoders.",
+    };
 
     /// <summary>Trainable and frozen parameter counts per component, for the run's printed summary.</summary>
     public IReadOnlyList<(string Component, long Trainable, long Frozen)> ParameterCounts() =>

@@ -37,7 +37,8 @@ public static class PromptModelFactory
         }
 
         var scoreHead = CreateHead(head, backbone, task, special, gen, device);
-        var parts = new PromptModelParts(method.Kind, backbone, scoreHead, task.MultipleChoice, Seed: seed, Gumbel: method.Gumbel);
+        var parts = new PromptModelParts(method.Kind, backbone, scoreHead, task.MultipleChoice, Seed: seed, Gumbel: method.Gumbel,
+            Init: method.Init, InitText: method.InitText);
         switch (method.Kind)
         {
             case MethodKind.FineTune:

@@ -47,10 +47,13 @@ public sealed class DeepPromptEncoder : nn.Module
 
     public int Length => _length;
 
+    /// <summary>The prefixes as one tensor [n, 2·layers·heads·headDim] (the reparameterisation MLP applied).</summary>
+    public Tensor Flat() => weight is not null ? weight : transform!.forward(embedding!.weight!);
+
     /// <summary>Per-layer prefixes for a batch of <paramref name="batch"/> rows; mask all ones [B, n].</summary>
     public DeepPrompt Build(long batch)
     {
-        var flat = weight is not null ? (Tensor)weight : transform!.forward(embedding!.weight!);
+        var flat = Flat();
         int layers = _shape.NumLayers, heads = _shape.NumHeads, headDim = _shape.HeadDim;
         // [n, 2L·heads·headDim] → [2L, heads, n, headDim] → [2L, B, heads, n, headDim]
         var kv = flat.view(_length, 2 * layers, heads, headDim).permute(1, 2, 0, 3).unsqueeze(1).expand(-1, batch, -1, -1, -1);

@@ -1,4 +1,5 @@
 using DP.Runtime.Data;
+using DP.Runtime.Metrics;
 using DP.Runtime.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,10 +17,19 @@ public sealed record EvaluationResult(
     IReadOnlyList<int> SplitChoices,
     IReadOnlyList<int> LengthChoices);
 
-/// <summary>Runs a model over an evaluation set without gradients, in eval mode, and scores it.</summary>
+/// <summary>
+/// Runs a model over an evaluation set without gradients, in eval mode, and scores it: the set's metrics plus
+/// <see cref="LossKey"/>, the mean cross-entropy of the scores over the labelled examples (eval mode, so no
+/// Gumbel noise: the loss of the choices the model makes at evaluation).
+/// </summary>
 public static class Evaluator
 {
-    public static EvaluationResult Evaluate(ITrainableModel model, IEvaluationSet set, Device device, bool collectChoices = false)
+    /// <summary>The metrics key of the validation loss (lower is better; see <see cref="MetricDirection"/>).</summary>
+    public const string LossKey = "loss";
+
+    /// <param name="progress">Called with (batches done, batches) before the first batch and after each one.</param>
+    public static EvaluationResult Evaluate(ITrainableModel model, IEvaluationSet set, Device device, bool collectChoices = false,
+        Action<int, int>? progress = null)
     {
         var module = model.Module;
         bool wasTraining = module.training;
@@ -27,9 +37,13 @@ public static class Evaluator
         var predictions = new List<Prediction>();
         var splits = new List<int>();
         var lengths = new List<int>();
+        double lossSum = 0;
+        long lossRows = 0;
         try
         {
             using var _ = no_grad();
+            int done = 0, total = set.Batches.Count;
+            progress?.Invoke(0, total);
             foreach (var batch in set.Batches)
             {
                 using var scope = NewDisposeScope();
@@ -40,6 +54,7 @@ public static class Evaluator
                         $"Evaluation of '{set.Name}': the model returned scores of shape [{string.Join(", ", scores.shape)}] for a batch of {batch.Size} examples; expected [{batch.Size}, classes].");
                 var predicted = scores.argmax(-1).cpu().to_type(ScalarType.Int64).data<long>().ToArray();
                 var gold = batch.Labels.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
+                if (gold.Length == batch.Size) (lossSum, lossRows) = AddLoss(scores, gold, lossSum, lossRows);
                 for (int i = 0; i < batch.Size; i++)
                     predictions.Add(new Prediction(batch.ExampleKeys[i], (int)predicted[i], i < gold.Length ? (int)gold[i] : -1));
                 if (collectChoices && model is IPromptChoiceReporter reporter)
@@ -48,13 +63,26 @@ public static class Evaluator
                     splits.AddRange(split);
                     lengths.AddRange(length);
                 }
+                progress?.Invoke(++done, total);
             }
         }
         finally
         {
             module.train(wasTraining);
         }
-        var metrics = set.Score(predictions.ToDictionary(p => p.Key, p => p.Predicted));
+        var metrics = new Dictionary<string, double>(set.Score(predictions.ToDictionary(p => p.Key, p => p.Predicted)));
+        if (lossRows > 0) metrics[LossKey] = lossSum / lossRows;
         return new EvaluationResult(set.Name, metrics, predictions, splits, lengths);
+    }
+
+    // Summed cross-entropy of the labelled rows (gold ≥ 0); unlabelled rows (test sets) add nothing.
+    private static (double Sum, long Rows) AddLoss(Tensor scores, long[] gold, double sum, long rows)
+    {
+        var labelled = Enumerable.Range(0, gold.Length).Where(i => gold[i] >= 0).Select(i => (long)i).ToArray();
+        if (labelled.Length == 0) return (sum, rows);
+        var index = tensor(labelled, device: scores.device);
+        var labels = tensor(labelled.Select(i => gold[i]).ToArray(), device: scores.device);
+        var loss = nn.functional.cross_entropy(scores.index_select(0, index).to(ScalarType.Float32), labels, reduction: nn.Reduction.Sum);
+        return (sum + loss.item<float>(), rows + labelled.Length);
     }
 }

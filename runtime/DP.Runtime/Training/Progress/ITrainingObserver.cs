@@ -8,6 +8,8 @@ public interface ITrainingObserver
 {
     void OnStart(long firstStep, long maxSteps) { }
     void OnStep(StepReport report) { }
+    /// <summary>An evaluation set is being scored: <paramref name="batchesDone"/> of <paramref name="batches"/> batches.</summary>
+    void OnEvaluating(string set, int batchesDone, int batches) { }
     void OnEvaluation(long step, IReadOnlyDictionary<string, double> metrics, bool improved) { }
     void OnMessage(string message) { }
     void OnEnd() { }

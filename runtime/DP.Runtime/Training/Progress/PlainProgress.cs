@@ -32,6 +32,12 @@ public sealed class PlainProgress(TextWriter writer, long every = 0) : ITraining
         writer.WriteLine(ProgressText.Line(r, now, r.Step - firstStep, examples));
     }
 
+    // One line when an evaluation starts: a large set takes minutes.
+    public void OnEvaluating(string set, int batchesDone, int batches)
+    {
+        if (batchesDone == 0) writer.WriteLine(ProgressText.Evaluating(set, batchesDone, batches));
+    }
+
     public void OnEvaluation(long step, IReadOnlyDictionary<string, double> metrics, bool improved) =>
         writer.WriteLine($"eval step {step}: {ProgressText.Metrics(metrics)}{(improved ? " (best so far)" : "")}");
 
@@ -53,6 +59,9 @@ public static class ProgressText
         return string.Format(inv, "step {0}/{1} loss {2:0.####} lr {3:0.###e+0}{4} {5:0.#} ex/s eta {6:hh\\:mm\\:ss}",
             r.Step, r.MaxSteps, r.Loss, r.LearningRate, temp, examples / secs, eta);
     }
+
+    public static string Evaluating(string set, int batchesDone, int batches) =>
+        string.Format(CultureInfo.InvariantCulture, "evaluating {0}: batch {1}/{2}", set, batchesDone, batches);
 
     public static string Metrics(IReadOnlyDictionary<string, double> metrics) =>
         string.Join(" ", metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => string.Format(CultureInfo.InvariantCulture, "{0} {1:0.####}", kv.Key, kv.Value)));
