@@ -1,10 +1,15 @@
 using System.Text.Json;
+using DP.Runtime.Data.Batching;
 
 namespace DP.Runtime.Tests.Data;
 
 /// <summary>Small invented data sets in the official formats.</summary>
 public static class DataFixtures
 {
+    /// <summary>Predictions of a single task's validation set, keyed as the loader keys line i of val.jsonl.</summary>
+    public static Dictionary<long, int> ValidationPredictions(params int[] predictedByLine) =>
+        predictedByLine.Select((p, i) => (Key: EncodedExample.MakeKey(0, i, DataSplit.Validation), p)).ToDictionary(x => x.Key, x => x.p);
+
     static readonly string[] Words = ["red", "blue", "cat", "dog", "runs", "sleeps", "near", "the", "old", "house", "river", "green"];
 
     /// <summary>A sentence of <paramref name="length"/> words, varied by <paramref name="seed"/>.</summary>

@@ -1,3 +1,4 @@
+using DP.Runtime.Data.Batching;
 using DP.Runtime.Data.Loading;
 using DP.Runtime.Experiments;
 using Xunit;
@@ -18,7 +19,7 @@ public class EvaluationScoringTests
         var data = TaskDataLoader.Load(new TaskOptions { SuperGlue = SuperGlueTask.MultiRC, DataDir = dir.Path }, new TestTokenizer(), 4, 4, 1);
         Assert.Equal("f1a", data.Validation.PrimaryMetric);
         // Classes: 0 = false (no), 1 = true (yes). Question 0 all right; question 1 says yes to Bob.
-        var scores = data.Validation.Score(new Dictionary<long, int> { [0] = 1, [1] = 1, [2] = 0, [3] = 1, [4] = 1 });
+        var scores = data.Validation.Score(DataFixtures.ValidationPredictions(1, 1, 0, 1, 1));
         Assert.Equal(0.5, scores["em"], 12);
         Assert.Equal(2.0 * 3 / (2 * 3 + 1 + 0), scores["f1a"], 12); // tp 3, fp 1, fn 0
     }
@@ -42,11 +43,11 @@ public class EvaluationScoringTests
             Assert.Equal(8, batch.InputIds.shape[0]);
         }
         // Query 0 picks "The Eiffel Tower" (right); query 1 picks "Big Ben" (wrong; no shared token with London).
-        var scores = data.Validation.Score(new Dictionary<long, int> { [0] = 0, [1] = 2 });
+        var scores = data.Validation.Score(DataFixtures.ValidationPredictions(0, 2));
         Assert.Equal(0.5, scores["em"], 12);
         Assert.Equal(0.5, scores["f1"], 12);
         var set = Assert.IsType<DP.Runtime.Data.Evaluation.TaskEvaluationSet>(data.Validation);
-        Assert.Equal("London", set.ChoiceText(1, 3));
+        Assert.Equal("London", set.ChoiceText(EncodedExample.MakeKey(0, 1, DataSplit.Validation), 3));
     }
 
     [Fact]

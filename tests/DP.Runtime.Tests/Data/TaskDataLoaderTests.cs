@@ -53,7 +53,7 @@ public class TaskDataLoaderTests
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i).Order(), all.Order());
 
         // The first row of the first example reads [CLS] sentence1: ... [SEP].
-        var first = ((BatchList)data.Validation.Batches).Plan.SelectMany(b => b).Single(e => e.Key == 0);
+        var first = ((BatchList)data.Validation.Batches).Plan.SelectMany(b => b).Single(e => e.Key == EncodedExample.MakeKey(0, 0, DataSplit.Validation));
         var expected = tokenizer.Encode("sentence1: " + DataFixtures.Sentence(3, 0) + " sentence2: " + DataFixtures.Sentence(2, 1));
         Assert.Equal(expected.Ids, first.Ids[0]);
     }
@@ -150,7 +150,7 @@ public class TaskDataLoaderTests
         Assert.Equal("macro_f1", data.Validation.PrimaryMetric);
         Assert.Equal("maybe", data.Info.LabelWords[2]);
         // Gold classes by index: 0,1,2,0,1,2. Predict 0 everywhere except the last example.
-        var predictions = Enumerable.Range(0, 6).ToDictionary(i => (long)i, i => i == 5 ? 2 : 0);
+        var predictions = DataFixtures.ValidationPredictions(0, 0, 0, 0, 0, 2);
         var scores = data.Validation.Score(predictions);
         Assert.Equal(3.0 / 6, scores["accuracy"], 10);
         // F1: class0 tp2 fp3 fn0 → 4/7; class1 → 0; class2 tp1 fp0 fn1 → 2/3.
@@ -184,7 +184,14 @@ public class TaskDataLoaderTests
         Assert.NotNull(data.Test);
         var batch = data.Test!.Batches[0];
         Assert.All(batch.Labels.data<long>().ToArray(), l => Assert.Equal(-1, l));
-        Assert.Empty(data.Test.Score(new Dictionary<long, int> { [0] = 1 }));
+        Assert.Empty(data.Test.Score(new Dictionary<long, int> { [EncodedExample.MakeKey(0, 0, DataSplit.Test)] = 1 }));
+        // Line i of each file has its own key: per-example caches never mistake a validation row for a training row.
+        var train = data.Train.EpochBatches(0).SelectMany(b => b.ExampleKeys).ToList();
+        var validation = data.Validation.Batches.SelectMany(b => b.ExampleKeys).ToList();
+        var test = data.Test.Batches.SelectMany(b => b.ExampleKeys).ToList();
+        Assert.Empty(train.Intersect(validation).Concat(train.Intersect(test)).Concat(validation.Intersect(test)));
+        Assert.All(validation, k => Assert.Equal(DataSplit.Validation, EncodedExample.SplitOf(k)));
+        Assert.All(test, k => Assert.Equal((0, DataSplit.Test), (EncodedExample.TaskIdOf(k), EncodedExample.SplitOf(k))));
     }
 }
 

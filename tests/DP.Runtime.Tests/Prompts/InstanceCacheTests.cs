@@ -1,4 +1,6 @@
+using DP.Runtime.Data.Loading;
 using DP.Runtime.Experiments;
+using DP.Runtime.Tests.Data;
 using DP.Runtime.Prompts.Instance;
 using TorchSharp;
 using Xunit;
@@ -69,6 +71,28 @@ public class InstanceCacheTests
         var u = cache.Get(same);
         Assert.Equal(161, cache.ComputedExamples);
         Assert.True(PromptTestKit.Same(u[0], u[1]));
+    }
+
+    /// <summary>
+    /// Issue 13 item 8: a validation example and a training example with the same index in their files must not
+    /// share a cache entry, or every evaluation evicts the training set's representations.
+    /// </summary>
+    [Fact]
+    public void EvaluatingTheValidationSetKeepsTheTrainingEntries()
+    {
+        using var dir = new TempDir();
+        dir.Write("train.jsonl", DataFixtures.RteLines(6, spread: 8));
+        dir.Write("val.jsonl", DataFixtures.RteLines(5, spread: 8)[1..]); // line i: other text than train line i
+        var options = new TaskOptions { Kind = DataKind.SuperGlue, SuperGlue = SuperGlueTask.RTE, DataDir = dir.Path, MaxLength = 48 };
+        var data = TaskDataLoader.Load(options, new TestTokenizer(PromptTestKit.Tiny.VocabSize), batchSize: 6, evalBatchSize: 4, seed: 1);
+        using var backbone = PromptTestKit.Backbone();
+        backbone.Freeze();
+        using var cache = new InstanceRepresentationCache(backbone, InstanceFeatures.Encoder);
+        var train = data.Train.EpochBatches(0);
+        foreach (var batch in train) cache.Get(batch);
+        foreach (var batch in data.Validation.Batches) cache.Get(batch);
+        foreach (var batch in train) cache.Get(batch);
+        Assert.Equal(10, cache.ComputedExamples);
     }
 
     [Fact]

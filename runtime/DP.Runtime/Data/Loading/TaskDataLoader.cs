@@ -92,8 +92,8 @@ public static class TaskDataLoader
         if (trainIndices.Count == 0)
             throw new ArgumentException($"{where}.train_file: {trainPath} has no trainable examples");
         var trainEncoded = trainIndices.Select(i => encoder.Encode(train[i], i)).ToList();
-        var validationEncoded = validation.Select(encoder.Encode).ToList();
-        var testEncoded = test?.Select(encoder.Encode).ToList();
+        var validationEncoded = validation.Select((e, i) => encoder.Encode(e, i, DataSplit.Validation)).ToList();
+        var testEncoded = test?.Select((e, i) => encoder.Encode(e, i, DataSplit.Test)).ToList();
 
         var (primary, metrics) = metric switch
         {

@@ -30,7 +30,7 @@ public sealed class TaskEncoder(
             $"value '{example.Label}' is not one of the task's labels ({string.Join(", ", labelValues)})");
     }
 
-    public EncodedExample Encode(TaskExample example, int index)
+    public EncodedExample Encode(TaskExample example, int index, DataSplit split = DataSplit.Train)
     {
         var label = ClassIndex(example);
         var rows = example.Choices is { } choices
@@ -38,7 +38,7 @@ public sealed class TaskEncoder(
             : [Row(example.Fields, null)];
         if (rows.Length == 0)
             throw new DataFormatException(example.Source.File, example.Source.Line, "candidates", "the example has no candidates");
-        return new EncodedExample(EncodedExample.MakeKey(taskId, index), label,
+        return new EncodedExample(EncodedExample.MakeKey(taskId, index, split), label,
             rows.Select(r => r.Ids).ToArray(), rows.Select(r => r.TokenTypeIds).ToArray());
     }
 

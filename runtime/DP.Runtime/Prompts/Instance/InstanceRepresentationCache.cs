@@ -37,6 +37,9 @@ public sealed class InstanceRepresentationCache : IDisposable
     /// <summary>How many example representations were computed (not served from the cache).</summary>
     public long ComputedExamples { get; private set; }
 
+    /// <summary>How many example representations were asked for; 1 − Computed / Requested is the hit rate.</summary>
+    public long RequestedExamples { get; private set; }
+
     public int Count => _entries.Count;
 
     public void Invalidate()
@@ -48,6 +51,7 @@ public sealed class InstanceRepresentationCache : IDisposable
     /// <summary>u for every row of the batch [B, d] (float32, on the batch's device, no gradient).</summary>
     public Tensor Get(ModelBatch batch)
     {
+        RequestedExamples += batch.Size;
         if (_backbone.Module.parameters().Any(p => p.requires_grad))
         {
             ComputedExamples += batch.Size;
