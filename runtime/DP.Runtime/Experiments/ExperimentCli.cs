@@ -207,14 +207,11 @@ public static class ExperimentCli
             var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed);
             foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");
             IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;
-            var model = PromptModelFactory.Create(options.Method, options.Head, backbone, HeadInfo(data.Info), tokenizer.Special, t.Seed, initText,
-                otherTasks: data.Tasks.Skip(1).Select(HeadInfo).ToList());
+            var model = PromptModelFactory.Create(options.Method, options.Head, backbone, TaskHeadInfo.Of(data.Info, tokenizer), tokenizer.Special, t.Seed, initText,
+                otherTasks: data.Tasks.Skip(1).Select(task => TaskHeadInfo.Of(task, tokenizer)).ToList());
             return new Experiment(device, tokenizer, data, model);
         }
 
-        private static TaskHeadInfo HeadInfo(TaskInfo info) => new(info.NumClasses,
-            info.LabelWordIds.Count > 0 && info.LabelWordIds.All(ids => ids.Length > 0) ? info.LabelWordIds.Select(ids => ids[0]).ToList() : null,
-            info.IsMultipleChoice);
 
         private static (IPromptableBackbone, ITextTokenizer) LoadBackbone(BackboneOptions options, Device device)
         {

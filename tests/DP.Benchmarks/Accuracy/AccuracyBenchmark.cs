@@ -155,9 +155,7 @@ public static class AccuracyBenchmark
         foreach (var warning in data.Info.Warnings) Console.WriteLine($"warning: {warning}");
         t.BestMetric = data.Info.PrimaryMetric;
         var info = data.Info;
-        var head = new TaskHeadInfo(info.NumClasses,
-            info.LabelWordIds.Count > 0 && info.LabelWordIds.All(ids => ids.Length > 0) ? info.LabelWordIds.Select(ids => ids[0]).ToList() : null,
-            info.IsMultipleChoice);
+var head = TaskHeadInfo.Of(info, packaged.Tokenizer);
         using var model = PromptModelFactory.Create(options.Method, options.Head, backbone, head, packaged.Tokenizer.Special, seed);
         var run = RunFolder.For(options);
         var trainer = new Trainer(model, data.Train, data.Validation, options, run) { KeepCheckpoints = 1 };

@@ -26,10 +26,24 @@ public sealed record TaskInfo(
     /// One token id per class, for a verbalizer that reads one logit per label word; a word that the tokenizer
     /// splits into several tokens (or none) is an error naming it.
     /// </summary>
-    public int[] SingleTokenLabelWordIds() => LabelWordIds
-        .Select((ids, i) => ids.Length == 1
-            ? ids[0]
-            : throw new ArgumentException(
-                $"task.labels: the label word '{LabelWords[i]}' of {Name} is {ids.Length} tokens; a verbalizer needs one token per word"))
-        .ToArray();
+    public int[] SingleTokenLabelWordIds(Func<int, string>? pieceText = null) =>
+        LabelWordProblem(pieceText) is { } problem ? throw new ArgumentException(problem) : LabelWordIds.Select(ids => ids[0]).ToArray();
+
+    /// <summary>
+    /// Why the label words cannot be read as one logit each (the first word that is not exactly one token, with
+    /// its pieces when <paramref name="pieceText"/> can show them), or null when every word is one token.
+    /// </summary>
+    public string? LabelWordProblem(Func<int, string>? pieceText = null)
+    {
+        for (var i = 0; i < LabelWordIds.Count; i++)
+        {
+            var ids = LabelWordIds[i];
+            if (ids.Length == 1) continue;
+            var label = i < LabelNames.Count ? $"label '{LabelNames[i]}': " : "";
+            var pieces = ids.Length == 0 ? "no tokens"
+                : $"{ids.Length} pieces ({string.Join(", ", ids.Select(id => pieceText is null ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"'{pieceText(id)}'"))})";
+            return $"task.labels: {label}the label word '{LabelWords[i]}' of {Name} is {pieces}; a verbalizer reads one logit per label word, so choose a word the tokenizer keeps whole";
+        }
+        return null;
+    }
 }

@@ -32,7 +32,7 @@ public sealed record TaskDefinition(
     Func<string, List<TaskExample>> Read);
 
 /// <summary>
-/// The SuperGLUE tasks with their default templates and verbalizers. RTE, BoolQ and CB follow the templates of
+/// The SuperGLUE tasks with their default templates and verbalizers. RTE, BoolQ and WiC are the templates of
 /// the dynamic prompting paper; the others are plain question forms in the same style.
 /// Multiple-choice templates also see the candidate's fields ({choice} for COPA; {entity} and {query} with the
 /// placeholder filled in for ReCoRD).

@@ -105,7 +105,7 @@ public static class PromptModelFactory
             if (backbone.Kind != BackboneKind.EncoderDecoder)
                 throw new ArgumentException("head.kind 'verbalizer' needs an encoder–decoder backbone (T5); use 'linear' for an encoder.");
             if (task.LabelWordIds is not { Count: > 0 } words)
-                throw new ArgumentException("head.kind 'verbalizer' needs label words (task.labels) with token ids.");
+                throw new ArgumentException(task.LabelWordProblem ?? "head.kind 'verbalizer' needs label words (task.labels) with token ids.");
             if (!task.MultipleChoice && words.Count != task.NumClasses)
                 throw new ArgumentException($"The verbalizer has {words.Count} label words but the task has {task.NumClasses} classes.");
             return new VerbalizerHead(words, task.DecoderPrefixIds ?? [special.Pad], task.MultipleChoice);

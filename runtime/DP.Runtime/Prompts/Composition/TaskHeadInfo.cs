@@ -1,3 +1,6 @@
+using DP.Runtime.Data.Loading;
+using DP.Runtime.Tokenization;
+
 namespace DP.Runtime.Prompts.Composition;
 
 /// <summary>
@@ -10,4 +13,16 @@ public sealed record TaskHeadInfo(
     int NumClasses,
     IReadOnlyList<int>? LabelWordIds = null,
     bool MultipleChoice = false,
-    IReadOnlyList<int>? DecoderPrefixIds = null);
+    IReadOnlyList<int>? DecoderPrefixIds = null)
+{
+    /// <summary>Why the task has no <see cref="LabelWordIds"/> (a word of several pieces): a verbalizer head reports it.</summary>
+    public string? LabelWordProblem { get; init; }
+
+    /// <summary>The head's view of a loaded task; label words are kept only when each is exactly one token.</summary>
+    public static TaskHeadInfo Of(TaskInfo info, ITextTokenizer tokenizer)
+    {
+        var problem = info.LabelWordIds.Count == 0 ? null : info.LabelWordProblem(id => tokenizer.Decode([id]));
+        var words = info.LabelWordIds.Count == 0 || problem is not null ? null : info.SingleTokenLabelWordIds();
+        return new TaskHeadInfo(info.NumClasses, words, info.IsMultipleChoice) { LabelWordProblem = problem };
+    }
+}
