@@ -105,4 +105,35 @@ public class DeepPromptTests
         var groups = model.ParameterGroups.ToDictionary(g => g.Name);
         Assert.Equal(reparameterize ? 5 : 1, groups["prompt"].Parameters.Count); // embedding + two Linear layers, or one table
     }
+
+    /// <summary>
+    /// Issue 13 item 6: Hugging Face BERT with past key/values numbers the input's positions after the prefix
+    /// (past_key_values_length .. + L), as P-tuning v2 runs it; the input must not restart at position 0.
+    /// </summary>
+    [Fact]
+    public void BertPositionsContinueAfterTheDeepPrefix()
+    {
+        using var model = PromptTestKit.Model(new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 3 });
+        var batch = PromptTestKit.TokenPresenceBatch(4, seed: 2);
+        var input = model.BuildInput(batch);
+        long length = batch.InputIds.shape[1];
+        var afterPrefix = (torch.arange(3, 3 + length, dtype: ScalarType.Int64) + PromptTestKit.Tiny.PositionOffset).unsqueeze(0).expand(4, length);
+        var expected = model.Backbone.Forward(input with { PositionIds = afterPrefix }).LastHiddenState;
+        var actual = model.Backbone.Forward(input).LastHiddenState;
+        Assert.True(PromptTestKit.Same(expected, actual));
+    }
+
+    /// <summary>
+    /// Issue 13 item 6: P-tuning v2's prefix table without reparameterisation is an nn.Embedding, which starts
+    /// N(0, 1) (it was Uniform(−0.5, 0.5), whose standard deviation is 0.29).
+    /// </summary>
+    [Fact]
+    public void PrefixTableStartsAsAnEmbeddingDoes()
+    {
+        using var model = PromptTestKit.Model(new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 20 });
+        var table = model.ParameterGroups.Single(g => g.Name == "prompt").Parameters.Single();
+        Assert.Equal(20 * 2 * 2 * 16, table.numel()); // n × (2 · layers · d)
+        Assert.InRange(table.mean().item<float>(), -0.1, 0.1);
+        Assert.InRange(table.std().item<float>(), 0.9, 1.1);
+    }
 }

@@ -42,8 +42,14 @@ public sealed class BertModel : nn.Module, IPromptableBackbone
         var x = input.InputsEmbeds.to(ComputeDType);
         long batch = x.shape[0], length = x.shape[1];
         var device = x.device;
+        // With key/value prefixes the input's positions continue after them, as Hugging Face BERT numbers them
+        // after past_key_values (P-tuning v2 runs BERT that way).
+        long past = input.DeepPrompt?.Mask.shape[1] ?? 0;
+        if (input.PositionIds is null && past + length + Config.PositionOffset > Config.MaxPositionEmbeddings)
+            throw new ArgumentException(
+                $"{past} prefix and {length} input positions exceed the model's max_position_embeddings {Config.MaxPositionEmbeddings}; shorten task.max_length or method.prompt_length.");
         var positions = input.PositionIds
-            ?? (torch.arange(length, dtype: ScalarType.Int64, device: device) + Config.PositionOffset).unsqueeze(0).expand(batch, length);
+            ?? (torch.arange(past, past + length, dtype: ScalarType.Int64, device: device) + Config.PositionOffset).unsqueeze(0).expand(batch, length);
         var types = input.TokenTypeIds ?? torch.zeros(batch, length, dtype: ScalarType.Int64, device: device);
         var hidden = embeddings.Forward(x, positions, types);
 

@@ -10,7 +10,7 @@ namespace DP.Runtime.Prompts.Deep;
 
 /// <summary>
 /// P-tuning v2 deep prompts: n key/value prefix vectors for every layer. Either free parameters
-/// [n, 2·layers·heads·headDim] or produced by a reparameterisation MLP Embedding(n, d) → Linear → tanh → Linear(→ 2·layers·heads·headDim).
+/// [n, 2·layers·heads·headDim] (N(0, 1), as P-tuning v2's nn.Embedding) or produced by a reparameterisation MLP Embedding(n, d) → Linear → tanh → Linear(→ 2·layers·heads·headDim).
 /// Layout of the 2·layers axis: (layer 0 key, layer 0 value, layer 1 key, ...).
 /// </summary>
 public sealed class DeepPromptEncoder : nn.Module
@@ -29,7 +29,7 @@ public sealed class DeepPromptEncoder : nn.Module
         long width = 2L * shape.NumLayers * shape.NumHeads * shape.HeadDim;
         if (!reparameterize)
         {
-            weight = new Parameter(ParameterInit.Uniform([length, width], -0.5, 0.5, gen, device));
+            weight = new Parameter(torch.randn([length, width], generator: gen).to(device));
         }
         else
         {
