@@ -208,7 +208,8 @@ public static class ExperimentCli
             foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");
             IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;
             var model = PromptModelFactory.Create(options.Method, options.Head, backbone, TaskHeadInfo.Of(data.Info, tokenizer), tokenizer.Special, t.Seed, initText,
-                otherTasks: data.Tasks.Skip(1).Select(task => TaskHeadInfo.Of(task, tokenizer)).ToList());
+                otherTasks: data.Tasks.Skip(1).Select(task => TaskHeadInfo.Of(task, tokenizer)).ToList(),
+                vocabIds: tokenizer.OrdinaryTokenIds());
             return new Experiment(device, tokenizer, data, model);
         }
 

@@ -22,4 +22,12 @@ public interface ITextTokenizer
     int[] EncodeWords(string text);
 
     string Decode(IEnumerable<int> ids);
+
+    /// <summary>
+    /// Ids of ordinary text tokens: no special tokens, no sentinels, no reserved or unused entries, none past the
+    /// vocabulary. Prompt initialisation from vocabulary rows draws from these.
+    /// </summary>
+    int[] OrdinaryTokenIds() => Enumerable.Range(0, VocabSize)
+        .Where(id => id != Special.Pad && id != Special.Cls && id != Special.Sep && id != Special.Unk && id != Special.Mask)
+        .ToArray();
 }

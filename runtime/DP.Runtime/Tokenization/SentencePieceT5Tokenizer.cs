@@ -82,6 +82,11 @@ public sealed class SentencePieceT5Tokenizer : ITextTokenizer
         return new SentencePieceT5Tokenizer(sp, pieceCount, extraIds, source);
     }
 
+    /// <summary>The SentencePiece pieces except &lt;pad&gt;, &lt;/s&gt; and &lt;unk&gt;: no sentinels, no embedding rows past the vocabulary.</summary>
+    public int[] OrdinaryTokenIds() => Enumerable.Range(0, _pieceCount)
+        .Where(id => id != Special.Pad && id != Special.Sep && id != Special.Unk)
+        .ToArray();
+
     /// <summary>Id of &lt;extra_id_<paramref name="index"/>&gt;.</summary>
     public int SentinelId(int index)
     {

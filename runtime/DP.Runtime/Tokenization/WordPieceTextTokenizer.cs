@@ -69,6 +69,11 @@ public sealed class WordPieceTextTokenizer : ITextTokenizer
         return new WordPieceTextTokenizer(wordPiece, specials, lines, lowerCase);
     }
 
+    /// <summary>Every vocabulary entry except the bracketed ones ([PAD], [CLS], [unused0], ...).</summary>
+    public int[] OrdinaryTokenIds() => Enumerable.Range(0, _tokens.Length)
+        .Where(id => !(_tokens[id].StartsWith('[') && _tokens[id].EndsWith(']')))
+        .ToArray();
+
     public int[] EncodeWords(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -156,7 +156,8 @@ public static class AccuracyBenchmark
         t.BestMetric = data.Info.PrimaryMetric;
         var info = data.Info;
 var head = TaskHeadInfo.Of(info, packaged.Tokenizer);
-        using var model = PromptModelFactory.Create(options.Method, options.Head, backbone, head, packaged.Tokenizer.Special, seed);
+        using var model = PromptModelFactory.Create(options.Method, options.Head, backbone, head, packaged.Tokenizer.Special, seed,
+            vocabIds: packaged.Tokenizer.OrdinaryTokenIds());
         var run = RunFolder.For(options);
         var trainer = new Trainer(model, data.Train, data.Validation, options, run) { KeepCheckpoints = 1 };
         var result = trainer.Train();

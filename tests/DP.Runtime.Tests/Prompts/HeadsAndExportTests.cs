@@ -45,6 +45,24 @@ public class HeadsAndExportTests
         Assert.Contains("init_text", e.Message);
     }
 
+    /// <summary>Issue 13 item 4: init 'vocab' draws only the tokenizer's ordinary tokens (no specials, sentinels or rows past its vocabulary).</summary>
+    [Fact]
+    public void VocabInitDrawsOnlyTheGivenTokenRows()
+    {
+        var method = PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Prefix, pool: 3, n: 6, init: PromptInit.Vocab);
+        var backbone = PromptTestKit.Backbone();
+        int[] ordinary = [11, 12, 13];
+        using var model = PromptModelFactory.Create(method, new HeadOptions(), backbone, new TaskHeadInfo(2), PromptTestKit.Special, 1, vocabIds: ordinary);
+        var pool = model.named_parameters().Single(p => p.name == "prompt.weight").parameter.detach();
+        var allowed = backbone.EmbedTokens(torch.tensor(ordinary.Select(i => (long)i).ToArray()));
+        for (int k = 0; k < 3; k++)
+            for (int r = 0; r < 6; r++)
+                Assert.Contains(Enumerable.Range(0, ordinary.Length), i => PromptTestKit.Same(allowed[i], pool[k, r]));
+        var e = Assert.Throws<ArgumentException>(() => PromptModelFactory.Create(method, new HeadOptions(), backbone, new TaskHeadInfo(2), PromptTestKit.Special, 1,
+            vocabIds: [5, PromptTestKit.Tiny.VocabSize]));
+        Assert.Contains("embedding rows", e.Message);
+    }
+
     [Fact]
     public void MultitaskBatchesAreScoredByTheirTasksHead()
     {

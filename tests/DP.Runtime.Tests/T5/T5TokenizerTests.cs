@@ -51,6 +51,13 @@ public class T5TokenizerTests
     }
 
     [Fact]
+    public void OrdinaryTokensAreThePiecesWithoutSpecialsOrSentinels()
+    {
+        ITextTokenizer tokenizer = Load();
+        Assert.Equal(Enumerable.Range(3, 197), tokenizer.OrdinaryTokenIds()); // <pad> </s> <unk> = 0, 1, 2; sentinels 200..299
+    }
+
+    [Fact]
     public void SingleTextEndsWithEosAndHasNoBos()
     {
         var encoded = Load().Encode("no");

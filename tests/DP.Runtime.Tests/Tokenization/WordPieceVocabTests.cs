@@ -28,6 +28,13 @@ public sealed class WordPieceVocabTests : IDisposable
     }
 
     [Fact]
+    public void OrdinaryTokensLeaveOutBracketedEntries()
+    {
+        ITextTokenizer tok = WordPieceTextTokenizer.FromVocabFile(WriteVocab([.. Specials, "[unused0]", "play", "##ing"]));
+        Assert.Equal([6, 7], tok.OrdinaryTokenIds());
+    }
+
+    [Fact]
     public void CasedVocabularyKeepsCase()
     {
         var tok = WordPieceTextTokenizer.FromVocabFile(WriteVocab([.. Specials, "Cat", "cat"]), lowerCase: false);

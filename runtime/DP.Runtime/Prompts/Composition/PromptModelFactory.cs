@@ -17,8 +17,10 @@ public static class PromptModelFactory
 {
     /// <param name="initTextIds">Token ids of method.init_text (required when method.init is text).</param>
     /// <param name="otherTasks">Multitask: the heads of tasks 1, 2, … (task 0 is <paramref name="task"/>); each task gets its own head.</param>
+    /// <param name="vocabIds">The ids method.init 'vocab' draws from (the tokenizer's <see cref="ITextTokenizer.OrdinaryTokenIds"/>); null = every embedding row.</param>
     public static PromptModel Create(MethodOptions method, HeadOptions head, IPromptableBackbone backbone, TaskHeadInfo task,
-        SpecialTokens special, long seed, IReadOnlyList<int>? initTextIds = null, IReadOnlyList<TaskHeadInfo>? otherTasks = null)
+        SpecialTokens special, long seed, IReadOnlyList<int>? initTextIds = null, IReadOnlyList<TaskHeadInfo>? otherTasks = null,
+        IReadOnlyList<int>? vocabIds = null)
     {
         Validate(method, task);
         foreach (var other in otherTasks ?? []) Validate(method, other);
@@ -49,7 +51,7 @@ public static class PromptModelFactory
             case MethodKind.Prompt:
                 parts = parts with
                 {
-                    Source = new SharedPrompt(PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds)),
+                    Source = new SharedPrompt(PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds, vocabIds)),
                     Assembler = new PromptAssembler(n, special.Cls is not null),
                     Position = PositionPolicy.Prefix,
                 };
@@ -57,8 +59,8 @@ public static class PromptModelFactory
             case MethodKind.Dynamic:
                 IPromptSource source = method.PoolSize > 0
                     ? new PromptPool(torch.stack(Enumerable.Range(0, method.PoolSize)
-                        .Select(_ => PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds)).ToArray()), method.PoolTanh, gen)
-                    : new SharedPrompt(PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds));
+                        .Select(_ => PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds, vocabIds)).ToArray()), method.PoolTanh, gen)
+                    : new SharedPrompt(PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds, vocabIds));
                 var position = Choice("position", method.Position, shape.HiddenSize, n, gen, device);
                 var length = method.Length switch
                 {

@@ -5,10 +5,15 @@ using static TorchSharp.torch;
 
 namespace DP.Runtime.Prompts.Sources;
 
-/// <summary>Initial values of an n × d prompt: Uniform(−0.5, 0.5), sampled vocabulary rows, or a text's token embeddings.</summary>
+/// <summary>
+/// Initial values of an n × d prompt: Uniform(−0.5, 0.5), sampled vocabulary rows, or a text's token embeddings.
+/// Vocabulary rows are drawn from <c>vocabIds</c> (the tokenizer's ordinary tokens: no special tokens, sentinels or
+/// rows past its vocabulary) when given, else from every row of the embedding table.
+/// </summary>
 public static class PromptInitializer
 {
-    public static Tensor Create(PromptInit init, int length, IPromptableBackbone backbone, Generator gen, IReadOnlyList<int>? textIds = null)
+    public static Tensor Create(PromptInit init, int length, IPromptableBackbone backbone, Generator gen, IReadOnlyList<int>? textIds = null,
+        IReadOnlyList<int>? vocabIds = null)
     {
         using var scope = NewDisposeScope();
         var table = backbone.WordEmbeddingWeight;
@@ -16,7 +21,7 @@ public static class PromptInitializer
         Tensor rows = init switch
         {
             PromptInit.Random => ParameterInit.Uniform([length, d], -0.5, 0.5, gen, table.device),
-            PromptInit.Vocab => Rows(table, torch.randint(0, backbone.Shape.VocabSize, [length], dtype: ScalarType.Int64, generator: gen)),
+            PromptInit.Vocab => Rows(table, VocabIds(vocabIds, (int)table.shape[0], length, gen)),
             PromptInit.Text => Rows(table, TextIds(textIds, length)),
             _ => throw new ArgumentOutOfRangeException(nameof(init), init, "Unknown prompt init."),
         };
@@ -27,6 +32,16 @@ public static class PromptInitializer
     {
         using var _ = torch.no_grad();
         return table.index_select(0, ids.to(table.device)).detach();
+    }
+
+    private static Tensor VocabIds(IReadOnlyList<int>? vocabIds, int rows, int length, Generator gen)
+    {
+        if (vocabIds is null) return torch.randint(0, rows, [length], dtype: ScalarType.Int64, generator: gen);
+        if (vocabIds.Count == 0) throw new ArgumentException("method.init 'vocab': the tokenizer has no ordinary tokens to draw from.");
+        if (vocabIds.Any(id => id < 0 || id >= rows))
+            throw new ArgumentException($"method.init 'vocab': the tokenizer's ids reach past the model's {rows} embedding rows.");
+        var picks = torch.randint(0, vocabIds.Count, [length], dtype: ScalarType.Int64, generator: gen).data<long>().ToArray();
+        return torch.tensor(picks.Select(p => (long)vocabIds[(int)p]).ToArray());
     }
 
     /// <summary>The text's ids repeated (or truncated) to exactly n.</summary>
