@@ -5,7 +5,7 @@ namespace DP.Generators.Model;
 
 /// <summary>
 /// Every scalar key of a *.dp.yaml spec, mirroring DP.Runtime.Experiments.ExperimentOptions. The validator, the
-/// emitted overrides and docs/spec.md all follow this one table. Structured keys (experiment, task.fields,
+/// emitted overrides and docs/spec.md all follow this one table. Structured keys (experiment, preset, task.fields,
 /// task.labels, task.multitask) are handled by the validator directly and listed in <see cref="StructuredKeys"/>.
 /// </summary>
 public static class SpecSchema
@@ -22,7 +22,7 @@ public static class SpecSchema
         "backbone", "task", "method", "method.pool", "method.gumbel", "head", "training", "outputs", FewShotGroup,
     };
 
-    public static readonly IReadOnlyList<string> StructuredKeys = new[] { Experiment, TaskFields, TaskLabels, TaskMultitask };
+    public static readonly IReadOnlyList<string> StructuredKeys = new[] { Experiment, SpecPresets.Key, TaskFields, TaskLabels, TaskMultitask };
 
     public static readonly IReadOnlyList<string> SuperGlueTasks = new[] { "boolq", "cb", "copa", "multirc", "record", "rte", "wic", "wsc" };
 
@@ -90,7 +90,7 @@ public static class SpecSchema
             Words("finetune", "FineTune", "prompt", "Prompt", "prefix", "Prefix", "dynamic", "Dynamic"),
             "fine-tuning, prompt tuning, P-tuning v2 (prefix) or dynamic prompting"),
         Int("method.prompt_length", E, "Method.PromptLength", "20", 1, 512, "soft prompt length (maximum length for length: task/instance)"),
-        Choice("method.init", E, "Method.Init", "PromptInit", "vocab", Words("random", "Random", "vocab", "Vocab", "text", "Text"), "prompt initialisation"),
+        Choice("method.init", E, "Method.Init", "PromptInit", "vocab", Words("random", "Random", "vocab", "Vocab", "vocab_first", "VocabFirst", "text", "Text"), "prompt initialisation"),
         Text("method.init_text", E, "Method.InitText", null, "text whose token embeddings initialise the prompt (init: text)", nullable: true),
         Choice("method.position", E, "Method.Position", "PositionPolicy", "instance",
             Words("prefix", "Prefix", "postfix", "Postfix", "task", "Task", "instance", "Instance"),

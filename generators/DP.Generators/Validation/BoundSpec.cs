@@ -67,5 +67,8 @@ internal sealed class BoundSpec
 
     public BoundTask? Task { get; set; }
 
+    /// <summary>The spec's preset and where its value is written.</summary>
+    public (SpecPreset Preset, SourceSpan Span)? Preset { get; set; }
+
     public BoundValue? Get(string key) => Values.TryGetValue(key, out var v) ? v : null;
 }

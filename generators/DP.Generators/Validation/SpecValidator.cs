@@ -91,6 +91,7 @@ public sealed partial class SpecValidator
         }
         if (_diagnostics.Count > 0 || bound.Name is null || bound.Task is null) return null;
 
+        ApplyPreset(bound);
         var spec = Resolve(bound);
         return _diagnostics.Count == 0 ? spec : null;
     }
@@ -130,6 +131,12 @@ public sealed partial class SpecValidator
             }
             spec.Name = scalar.Value;
             spec.NameSpan = scalar.Span;
+            return;
+        }
+
+        if (key == SpecPresets.Key && parent.Length == 0)
+        {
+            BindPreset(value, spec);
             return;
         }
 

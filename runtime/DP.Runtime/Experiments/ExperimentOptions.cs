@@ -10,7 +10,7 @@ public enum SuperGlueTask { BoolQ, CB, COPA, MultiRC, ReCoRD, RTE, WiC, WSC }
 public enum DataFormat { Jsonl, Csv }
 public enum MultitaskMixing { ExamplesProportional, Temperature }
 public enum MethodKind { FineTune, Prompt, Prefix, Dynamic }
-public enum PromptInit { Random, Vocab, Text }
+public enum PromptInit { Random, Vocab, VocabFirst, Text }
 public enum PositionPolicy { Prefix, Postfix, Task, Instance }
 public enum LengthPolicy { Fixed, Task, Instance }
 public enum GumbelSchedule { Compound, Exponential }

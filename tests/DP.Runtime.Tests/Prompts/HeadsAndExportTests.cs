@@ -63,6 +63,21 @@ public class HeadsAndExportTests
         Assert.Contains("embedding rows", e.Message);
     }
 
+    /// <summary>Issue 13 item 4: the authors' vocabulary init, the first n·k rows split into the k prompts of a pool.</summary>
+    [Fact]
+    public void VocabFirstInitSplitsTheFirstRowsIntoThePool()
+    {
+        var method = PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Prefix, pool: 3, n: 4, init: PromptInit.VocabFirst);
+        var backbone = PromptTestKit.Backbone();
+        using var model = PromptModelFactory.Create(method, new HeadOptions(), backbone, new TaskHeadInfo(2), PromptTestKit.Special, 1);
+        var pool = model.named_parameters().Single(p => p.name == "prompt.weight").parameter.detach();
+        var first = backbone.EmbedTokens(torch.arange(12, dtype: ScalarType.Int64)).view(3, 4, -1);
+        Assert.True(PromptTestKit.Same(first, pool));
+        var tooMany = PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Prefix, pool: 11, n: 4, init: PromptInit.VocabFirst);
+        Assert.Contains("vocab_first", Assert.Throws<ArgumentException>(() =>
+            PromptModelFactory.Create(tooMany, new HeadOptions(), backbone, new TaskHeadInfo(2), PromptTestKit.Special, 1)).Message);
+    }
+
     [Fact]
     public void MultitaskBatchesAreScoredByTheirTasksHead()
     {

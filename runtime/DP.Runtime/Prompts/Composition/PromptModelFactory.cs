@@ -59,7 +59,7 @@ public static class PromptModelFactory
             case MethodKind.Dynamic:
                 IPromptSource source = method.PoolSize > 0
                     ? new PromptPool(torch.stack(Enumerable.Range(0, method.PoolSize)
-                        .Select(_ => PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds, vocabIds)).ToArray()), method.PoolTanh, gen)
+                        .Select(k => PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds, vocabIds, index: k)).ToArray()), method.PoolTanh, gen)
                     : new SharedPrompt(PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds, vocabIds));
                 var position = Choice("position", method.Position, shape.HiddenSize, n, gen, device);
                 var length = method.Length switch
