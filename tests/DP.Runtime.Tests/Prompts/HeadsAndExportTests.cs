@@ -76,6 +76,8 @@ public class HeadsAndExportTests
         var tooMany = PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Prefix, pool: 11, n: 4, init: PromptInit.VocabFirst);
         Assert.Contains("vocab_first", Assert.Throws<ArgumentException>(() =>
             PromptModelFactory.Create(tooMany, new HeadOptions(), backbone, new TaskHeadInfo(2), PromptTestKit.Special, 1)).Message);
+        // PEFT has no name for this start: its export refuses rather than state another.
+        Assert.Contains("vocab_first", Assert.Throws<InvalidOperationException>(() => PeftPromptTuningExport.InitName(PromptInit.VocabFirst)).Message);
     }
 
     [Fact]

@@ -227,8 +227,8 @@ public class ExperimentCliTests
         var stderr = Console.Error;
         try
         {
-            torch.manual_seed(5); // serial collection: the T5 module draws its initial weights from the global generator
-            using (var t5 = new T5Model(T5TestConfigs.Tiny with { VocabSize = 300 })) HuggingFaceFolder.Save(t5, model);
+            using (var gen = new torch.Generator(5))
+            using (var t5 = new T5Model(T5TestConfigs.Tiny with { VocabSize = 300 }, gen)) HuggingFaceFolder.Save(t5, model);
             File.Copy(T5TokenizerTests.ModelPath, Path.Combine(model, "spiece.model"));
             string Lines(int n) => string.Join("\n", Enumerable.Range(0, n).Select(i =>
                 JsonSerializer.Serialize(new { text = i % 2 == 0 ? "the passage" : "the question", label = i % 2 == 0 ? "yes" : "other" })));

@@ -23,6 +23,8 @@ public static class PeftPromptTuningExport
         PromptInit.Random => "RANDOM",
         PromptInit.Vocab => "SAMPLE_VOCAB",
         PromptInit.Text => "TEXT",
+        PromptInit.VocabFirst => throw new InvalidOperationException(
+            "method.init 'vocab_first' (the first vocabulary rows) has no PEFT PromptTuningInit, so a PEFT config cannot say how this prompt started; export a prompt started with random, vocab or text."),
         _ => throw new ArgumentOutOfRangeException(nameof(init), init, "Unknown method.init."),
     };
 
