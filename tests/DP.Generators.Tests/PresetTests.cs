@@ -82,4 +82,16 @@ public class PresetTests
             Assert.All(preset.Settings, s => Assert.NotNull(SpecSchema.Find(s.Key)));
         }
     }
+
+    [Theory]
+    [InlineData("dp-experiment")]
+    [InlineData("dp-spec")]
+    public void The_templates_offer_exactly_the_presets(string template)
+    {
+        var path = Path.Combine(DiagnosticTests.RepoRoot(), "templates/DP.Templates/content", template, ".template.config/template.json");
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+        var choices = json.RootElement.GetProperty("symbols").GetProperty("preset").GetProperty("choices")
+            .EnumerateArray().Select(c => c.GetProperty("choice").GetString()).ToList();
+        Assert.Equal(["none", .. SpecPresets.Names], choices);
+    }
 }

@@ -61,6 +61,27 @@ public sealed class TemplateTests(PackedSdkFixture sdk)
         Assert.False(File.Exists(Path.Combine(project, "SampleData.cs")));
     }
 
+    /// <summary>Issue 13 item 4: a preset writes the authors' variant for a SuperGLUE task on a T5 folder.</summary>
+    [Fact]
+    public void Preset_writes_the_authors_variant_for_a_SuperGlue_task_on_a_T5_folder()
+    {
+        var workspace = sdk.NewWorkspace("new-preset");
+
+        var result = sdk.DotNetNew(workspace, "dp-experiment", "-n", "Authors", "--preset", "authors-adap-ins-pos", "--task", "cb",
+            "--backbone", "/models/t5-large-lm-adapt", "--no-restore");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var spec = File.ReadAllText(Path.Combine(workspace, "Authors", "authors.dp.yaml"));
+        Assert.Contains("\npreset: authors-adap-ins-pos\n", spec);
+        Assert.Contains("  superglue: cb\n", spec);
+        Assert.Contains("source: /models/t5-large-lm-adapt\n", spec);
+        Assert.Contains("  best_metric: macro_f1\n", spec);
+        // The preset's keys are left to the preset: a written key would win over it.
+        foreach (var key in new[] { "\nmethod:", "max_length:", "optimizer:", "learning_rate:", "max_steps:", "batch_size:", "eval_every:" })
+            Assert.DoesNotContain(key, spec);
+        Assert.DoesNotContain("#if", spec);
+    }
+
     [Fact]
     public void Help_writes_no_sample_data_and_works_with_two_specs()
     {
