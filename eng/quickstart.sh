@@ -75,6 +75,6 @@ echo "==> Training and evaluating (runs/ holds every artefact)"
 dotnet run -c Release --no-build -- train ${run_args[@]+"${run_args[@]}"}
 
 echo
-echo "==> Done. The experiment project is $scratch/$name; its run folder is $scratch/$name/runs."
+echo "==> Done. The experiment project is $scratch/$name; its run folder is under $scratch/$name/runs."
 echo "    Edit $(ls ./*.dp.yaml | head -n 1 | sed 's:^\./::') and run 'dotnet run -- train' there, or create more with:"
 echo "    dotnet new dp-experiment -n MyExperiment --method prompt --task rte"

@@ -18,13 +18,13 @@ public sealed class EndToEndTests(PackedSdkFixture sdk)
 
         // The sample task wrote its own data, and the run folder holds the final results.
         Assert.Equal(400, File.ReadLines(Path.Combine(project, "data", "train.jsonl")).Count());
-        var resultsPath = Path.Combine(project, "runs", "sentiment", "results.json");
+        var resultsPath = Path.Combine(project, "runs", "sentiment", "run-001", "results.json");
         Assert.True(File.Exists(resultsPath), $"no {resultsPath}; program output:\n{run.Output}");
         var results = JsonDocument.Parse(File.ReadAllText(resultsPath)).RootElement;
         Assert.Equal(20, results.GetProperty("steps").GetInt32());
         var accuracy = results.GetProperty("validation").GetProperty("accuracy").GetDouble();
         Assert.InRange(accuracy, 0.0, 1.0);
-        Assert.True(File.Exists(Path.Combine(project, "runs", "sentiment", "metrics.jsonl")));
+        Assert.True(File.Exists(Path.Combine(project, "runs", "sentiment", "run-001", "metrics.jsonl")));
     }
 
     [Fact]

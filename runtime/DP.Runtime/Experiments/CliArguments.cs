@@ -13,7 +13,8 @@ public sealed record CliArguments(
     string? Output,
     string? Resume,
     string? Data,
-    bool Help)
+    bool Help,
+    string? Run = null)
 {
     public const string Usage =
         "usage: <experiment> [train|eval|predict|export-peft] [options]\n" +
@@ -25,9 +26,10 @@ public sealed record CliArguments(
         "options:\n" +
         "  --set key=value       override a spec value, e.g. --set training.learning_rate=0.01 (repeatable)\n" +
         "  --max-steps N         override training.max_steps\n" +
-        "  --output DIR          override outputs.dir (runs go to DIR/<experiment name>)\n" +
-        "  --resume [PATH|auto]  resume from a checkpoint folder, a run folder, or the newest checkpoint (auto);\n" +
-        "                        with eval/predict/export-peft: the checkpoint whose weights to use\n" +
+        "  --output DIR          override outputs.dir (runs go to DIR/<experiment name>/run-NNN)\n" +
+        "  --resume [PATH|auto]  resume from a checkpoint folder, a run folder, or the newest checkpoint of the\n" +
+        "                        latest run (auto); with eval/predict/export-peft: the checkpoint whose weights to use\n" +
+        "  --run NAME|DIR        the run to evaluate, predict, export or resume (default: the latest run)\n" +
         "  --data DIR            override task.data_dir\n" +
         "  -h, --help            show this help";
 
@@ -37,7 +39,7 @@ public sealed record CliArguments(
         var verb = CliVerb.Train;
         var sets = new List<(string, string)>();
         int? maxSteps = null;
-        string? output = null, resume = null, data = null;
+        string? output = null, resume = null, data = null, run = null;
         bool help = false, verbSeen = false;
         for (int i = 0; i < args.Count; i++)
         {
@@ -86,6 +88,9 @@ public sealed record CliArguments(
                 case "--data":
                     data = inline ?? Value("--data");
                     break;
+                case "--run":
+                    run = inline ?? Value("--run");
+                    break;
                 case "--resume":
                     // The path is optional: a bare --resume means "auto".
                     resume = inline ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "auto");
@@ -104,7 +109,7 @@ public sealed record CliArguments(
                         : $"unknown argument '{a}'.");
             }
         }
-        return new CliArguments(verb, sets, maxSteps, output, resume, data, help);
+        return new CliArguments(verb, sets, maxSteps, output, resume, data, help, run);
     }
 
     /// <summary>Applies the overrides to <paramref name="options"/>: --set ones first (in order), then the dedicated flags.</summary>

@@ -76,7 +76,7 @@ public static class ExperimentCli
     private static int Train(ExperimentOptions options, CliArguments cli)
     {
         using var experiment = Experiment.Compose(options);
-        var run = RunFolder.For(options);
+        var (run, resume) = ExperimentFolder.For(options).ForTraining(cli.Resume, cli.Run);
         Console.WriteLine($"{options.Name}: {experiment.Model.GetType().Name} ({options.Method.Kind}) on {experiment.Data.Info.Name}, " +
                           $"{experiment.Data.Info.TrainExamples} training examples, device {experiment.Device.type}; run folder {run.Root}");
         // A Ctrl-C notice is printed once the live progress display has stopped, not drawn into it.
@@ -85,7 +85,7 @@ public static class ExperimentCli
         var result = ConsoleProgress.Run(observer =>
             new Trainer(experiment.Model, experiment.Data.Train, experiment.Data.Validation, options, run, observer)
                 { AuxiliaryValidation = experiment.Data.AuxiliaryValidation }
-                .Train(cli.Resume, signals.Token), notices);
+                .Train(resume, signals.Token), notices);
         if (!result.Interrupted && experiment.Data.Test is { } test && options.Output.SavePredictions)
         {
             var predictions = Evaluator.Evaluate(experiment.Model, test, experiment.Device);
@@ -117,8 +117,7 @@ public static class ExperimentCli
             Console.Error.WriteLine($"error: cannot export {options.Name} for PEFT: {why}");
             return Failed;
         }
-        var run = RunFolder.For(options);
-        string source = LoadWeights(experiment.Model, run, cli.Resume);
+        var (run, source) = LoadWeights(experiment.Model, ExperimentFolder.For(options), cli);
         PrintResults($"{options.Name} · PEFT", null, [("weights", source), ("PEFT adapter", WritePeft(experiment.Model, run, options))]);
         return Ok;
     }
@@ -132,8 +131,7 @@ public static class ExperimentCli
     private static int Evaluate(ExperimentOptions options, CliArguments cli, bool predict)
     {
         using var experiment = Experiment.Compose(options);
-        var run = RunFolder.For(options);
-        string source = LoadWeights(experiment.Model, run, cli.Resume);
+        var (run, source) = LoadWeights(experiment.Model, ExperimentFolder.For(options), cli);
         IEvaluationSet set = predict ? experiment.Data.Test ?? experiment.Data.Validation : experiment.Data.Validation;
         var result = Evaluator.Evaluate(experiment.Model, set, experiment.Device, collectChoices: !predict);
         run.WritePredictions(result, set);
@@ -150,31 +148,30 @@ public static class ExperimentCli
         return Ok;
     }
 
-    /// <summary>Loads the weights to evaluate: a checkpoint given by --resume, else the run's best model, else its newest checkpoint.</summary>
-    private static string LoadWeights(ITrainableModel model, RunFolder run, string? resume)
+    /// <summary>
+    /// Loads the weights to evaluate: a checkpoint given by --resume, else the best model of the run (--run, default the
+    /// latest), else its newest checkpoint. Returns the run folder the results go to and where the weights came from.
+    /// </summary>
+    private static (RunFolder Run, string Source) LoadWeights(ITrainableModel model, ExperimentFolder experiment, CliArguments cli)
     {
-        if (resume is not null && resume != "auto")
+        RunFolder Named() => cli.Run is not null ? experiment.Run(cli.Run)
+            : experiment.LatestRun() ?? throw new CheckpointException($"No runs in {experiment.Root}: run 'train' first (or pass --resume CHECKPOINT).");
+        if (cli.Resume is { } resume && resume != "auto")
         {
-            var folder = File.Exists(Path.Combine(resume, CheckpointStore.StateFile)) ? resume
-                : new CheckpointStore(Path.Combine(resume, "checkpoints")).Latest() ?? new CheckpointStore(resume).Latest()
-                  ?? throw new CheckpointException($"--resume: '{resume}' is not a checkpoint folder and holds no checkpoints.");
+            var folder = CheckpointStore.Resolve(resume);
             CheckpointStore.LoadWeights(folder, model);
-            return folder;
+            return (cli.Run is null ? ExperimentFolder.OwnerOf(folder) ?? Named() : Named(), folder);
         }
-        if (resume is null && File.Exists(run.BestTrainablePath))
+        var run = Named();
+        if (cli.Resume is null && Directory.Exists(run.BestDir))
         {
-            model.LoadTrainable(run.BestTrainablePath);
-            if (File.Exists(run.BestStatePath))
-            {
-                var best = JsonSerializer.Deserialize<Trainer.BestState>(File.ReadAllText(run.BestStatePath), ReportJson.Indented);
-                foreach (var (k, v) in best?.ExtraState ?? []) model.ExtraState[k] = v;
-            }
-            return run.BestTrainablePath;
+            BestWeights.Load(run, model);
+            return (run, run.BestTrainablePath);
         }
         var latest = new CheckpointStore(run.CheckpointsDir).Latest()
             ?? throw new CheckpointException($"No trained weights in {run.Root}: run 'train' first (or pass --resume CHECKPOINT).");
         CheckpointStore.LoadWeights(latest, model);
-        return latest;
+        return (run, latest);
     }
 
     private static void PrintResults(string title, IReadOnlyDictionary<string, double>? metrics, IEnumerable<(string Key, string Value)> rows)

@@ -7,7 +7,8 @@ using DP.Runtime.Training.Evaluation;
 namespace DP.Runtime.Reporting;
 
 /// <summary>
-/// The folder of one experiment run, <c>OutputOptions.Dir/&lt;experiment name&gt;/</c>, and the names of what it holds.
+/// The folder of one training run, <c>OutputOptions.Dir/&lt;experiment name&gt;/run-NNN/</c> (see
+/// <see cref="ExperimentFolder"/>), and the names of what it holds.
 /// </summary>
 public sealed class RunFolder
 {
@@ -17,7 +18,7 @@ public sealed class RunFolder
         Directory.CreateDirectory(Root);
     }
 
-    public static RunFolder For(ExperimentOptions options) => new(Path.Combine(options.Output.Dir, SafeName(options.Name)));
+    public const string CheckpointsFolder = "checkpoints";
 
     public string Root { get; }
     public string ConfigPath => Path.Combine(Root, "config.json");
@@ -30,7 +31,7 @@ public sealed class RunFolder
     public string PromptChoicesPath => Path.Combine(Root, "prompt_choices.json");
     public string PromptSplitPlotPath => Path.Combine(Root, "prompt_splits.png");
     public string PromptLengthPlotPath => Path.Combine(Root, "prompt_lengths.png");
-    public string CheckpointsDir => Path.Combine(Root, "checkpoints");
+    public string CheckpointsDir => Path.Combine(Root, CheckpointsFolder);
     /// <summary>The best model's trainable weights (the model's own SaveTrainable format) and its extra state.</summary>
     public string BestDir => Path.Combine(Root, "best");
     public string BestTrainablePath => Path.Combine(BestDir, "trainable.bin");

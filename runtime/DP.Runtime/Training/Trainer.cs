@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using DP.Runtime.Data;
 using DP.Runtime.Experiments;
 using DP.Runtime.Metrics;
@@ -59,8 +58,9 @@ public sealed class Trainer
     public Device Device { get; private set; } = CPU;
 
     /// <summary>
-    /// Runs training. <paramref name="resumeFrom"/>: null = fresh start (clears old checkpoints of this run
-    /// folder), "auto" = the newest checkpoint if any, otherwise a checkpoint folder. Cancelling
+    /// Runs training. <paramref name="resumeFrom"/>: null = fresh start (the run folder must hold no earlier run's
+    /// checkpoints: <see cref="ExperimentFolder.CreateRun"/> gives a new one), "auto" = the run folder's newest
+    /// checkpoint if any, otherwise a checkpoint folder (or a folder holding checkpoints). Cancelling
     /// <paramref name="cancellation"/> stops after the current step with a checkpoint written.
     /// </summary>
     public TrainingResult Train(string? resumeFrom = null, CancellationToken cancellation = default)
@@ -76,31 +76,40 @@ public sealed class Trainer
         using var optimizer = OptimizerFactory.Create(model.ParameterGroups, t);
         var schedule = new LearningRateSchedule(t.Schedule, t.WarmupSteps, t.MaxSteps);
         var store = new CheckpointStore(run.CheckpointsDir, KeepCheckpoints);
-        var metrics = new MetricsLog(run.MetricsJsonlPath, run.MetricsCsvPath);
-        var tensorBoard = options.Output.TensorBoard ? new TensorBoardLog(run.TensorBoardDir) : null;
-        run.WriteConfig(options);
 
+        // Load the resume point before writing anything: a failed resume leaves the run folder as it was.
         var state = new CheckpointState { Optimizer = optimizer.GetType().Name };
         string? checkpointFolder = resumeFrom switch
         {
             null => null,
             "auto" => store.Latest(),
-            _ => ResolveCheckpoint(resumeFrom),
+            _ => CheckpointStore.Resolve(resumeFrom),
         };
         if (checkpointFolder is not null)
         {
             state = CheckpointStore.Load(checkpointFolder, model, optimizer);
             foreach (var (k, v) in state.ExtraState) model.ExtraState[k] = v;
+        }
+        else if (store.Latest() is not null || Directory.Exists(run.BestDir))
+        {
+            throw new InvalidOperationException(
+                $"{run.Root} already holds a run's checkpoints or best weights: resume it, or start a fresh run in a new run folder.");
+        }
+
+        CheckpointStore.RemoveAbandonedTemporaries(run.CheckpointsDir);
+        var metrics = new MetricsLog(run.MetricsJsonlPath, run.MetricsCsvPath);
+        if (checkpointFolder is not null)
+        {
             metrics.TruncateAfter(state.Step);
             observer.OnMessage($"Resumed from {checkpointFolder} at step {state.Step} (epoch {state.Epoch}, batch {state.BatchIndex}).");
         }
         else
         {
             if (resumeFrom == "auto") observer.OnMessage("No checkpoint to resume from; starting a fresh run.");
-            if (Directory.Exists(run.CheckpointsDir)) Directory.Delete(run.CheckpointsDir, recursive: true);
-            if (Directory.Exists(run.BestDir)) Directory.Delete(run.BestDir, recursive: true);
             metrics.Reset();
         }
+        var tensorBoard = options.Output.TensorBoard ? new TensorBoardLog(run.TensorBoardDir) : null;
+        run.WriteConfig(options);
 
         var trainable = model.ParameterGroups.SelectMany(g => g.Parameters).ToList();
         var bestMetric = t.BestMetric;
@@ -208,7 +217,7 @@ public sealed class Trainer
         Dictionary<string, IReadOnlyDictionary<string, double>>? auxiliary = null;
         if (validation is not null)
         {
-            if (RestoreBestAtEnd && state.BestValue is not null && File.Exists(run.BestTrainablePath)) RestoreBest();
+            if (RestoreBestAtEnd && state.BestValue is not null && Directory.Exists(run.BestDir)) BestWeights.Load(run, model);
             var report = Evaluator.Evaluate(model, validation, Device, collectChoices: true, Progress(validation));
             final = report.Metrics;
             if (AuxiliaryValidation.Count > 0)
@@ -261,28 +270,8 @@ public sealed class Trainer
 
     private Action<int, int> Progress(IEvaluationSet set) => (done, total) => observer.OnEvaluating(set.Name, done, total);
 
-    private void SaveBest(CheckpointState state)
-    {
-        Directory.CreateDirectory(run.BestDir);
-        var temp = run.BestTrainablePath + $".tmp-{Guid.NewGuid():N}";
-        model.SaveTrainable(temp);
-        File.Move(temp, run.BestTrainablePath, overwrite: true);
-        var best = new BestState(state.Step, options.Training.BestMetric, state.BestValue ?? double.NaN, new Dictionary<string, double>(model.ExtraState));
-        var tempState = run.BestStatePath + $".tmp-{Guid.NewGuid():N}";
-        File.WriteAllText(tempState, JsonSerializer.Serialize(best, ReportJson.Indented));
-        File.Move(tempState, run.BestStatePath, overwrite: true);
-    }
-
-    private void RestoreBest()
-    {
-        model.LoadTrainable(run.BestTrainablePath);
-        if (File.Exists(run.BestStatePath))
-        {
-            var best = JsonSerializer.Deserialize<BestState>(File.ReadAllText(run.BestStatePath), ReportJson.Indented)
-                ?? throw new InvalidDataException($"{run.BestStatePath}(1): empty best-model state.");
-            foreach (var (k, v) in best.ExtraState) model.ExtraState[k] = v;
-        }
-    }
+    private void SaveBest(CheckpointState state) => BestWeights.Save(run, model,
+        new BestWeights.State(state.Step, options.Training.BestMetric, state.BestValue ?? double.NaN, new Dictionary<string, double>(model.ExtraState)));
 
     private string SaveCheckpoint(CheckpointStore store, CheckpointState state, OptimizerHelper optimizer)
     {
@@ -295,18 +284,6 @@ public sealed class Trainer
         var list = train.EpochBatches(epoch);
         if (list.Count == 0) throw new InvalidOperationException($"The training data gave no batches for epoch {epoch}.");
         return list;
-    }
-
-    private string ResolveCheckpoint(string path)
-    {
-        // A run folder or its checkpoints folder means "its newest checkpoint".
-        if (File.Exists(Path.Combine(path, CheckpointStore.StateFile))) return path;
-        foreach (var dir in new[] { Path.Combine(path, "checkpoints"), path })
-        {
-            var latest = new CheckpointStore(dir).Latest();
-            if (latest is not null) return latest;
-        }
-        throw new CheckpointException($"--resume: '{path}' is not a checkpoint folder (no {CheckpointStore.StateFile}) and holds no checkpoints.");
     }
 
     // The Gumbel temperature, whatever the model calls it (e.g. "gumbel_temperature").
@@ -375,7 +352,4 @@ public sealed class Trainer
         if (t.EarlyStoppingPatience < 0) throw new ArgumentException($"training.early_stopping_patience must be ≥ 0 (got {t.EarlyStoppingPatience}).");
         if (t.ClipNorm < 0 || double.IsNaN(t.ClipNorm)) throw new ArgumentException($"training.clip_norm must be ≥ 0 (got {t.ClipNorm}).");
     }
-
-    /// <summary>What best/state.json records about the kept model.</summary>
-    public sealed record BestState(long Step, string Metric, double Value, Dictionary<string, double> ExtraState);
 }

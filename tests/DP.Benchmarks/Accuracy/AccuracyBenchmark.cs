@@ -155,10 +155,10 @@ public static class AccuracyBenchmark
         foreach (var warning in data.Info.Warnings) Console.WriteLine($"warning: {warning}");
         t.BestMetric = data.Info.PrimaryMetric;
         var info = data.Info;
-var head = TaskHeadInfo.Of(info, packaged.Tokenizer);
+        var head = TaskHeadInfo.Of(info, packaged.Tokenizer);
         using var model = PromptModelFactory.Create(options.Method, options.Head, backbone, head, packaged.Tokenizer.Special, seed,
             vocabIds: packaged.Tokenizer.OrdinaryTokenIds());
-        var run = RunFolder.For(options);
+        var run = ExperimentFolder.For(options).CreateRun();
         var trainer = new Trainer(model, data.Train, data.Validation, options, run) { KeepCheckpoints = 1 };
         var result = trainer.Train();
         // The trainer has restored the weights best on dev32; score them on the evaluation set.

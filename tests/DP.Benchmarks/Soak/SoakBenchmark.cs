@@ -119,7 +119,7 @@ public static class SoakBenchmark
                 new TaskHeadInfo(data.Info.NumClasses), packaged.Tokenizer.Special, seed: 1);
             var samples = new List<Sample>();
             var clock = Stopwatch.StartNew();
-            new Trainer(model, data.Train, data.Validation, options, RunFolder.For(options), new RssObserver(methodName, every, clock, samples)).Train();
+            new Trainer(model, data.Train, data.Validation, options, ExperimentFolder.For(options).CreateRun(), new RssObserver(methodName, every, clock, samples)).Train();
             double seconds = clock.Elapsed.TotalSeconds;
             // Warm-up: allocator pools, the instance cache and JIT settle in the first couple of hundred steps.
             var warm = samples.FirstOrDefault(s => s.Step >= Math.Min(200, steps)) ?? samples.Last();

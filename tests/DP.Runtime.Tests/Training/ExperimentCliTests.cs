@@ -40,13 +40,14 @@ public class ExperimentCliTests
     [Fact]
     public void CommandLineIsParsed()
     {
-        var a = CliArguments.Parse(["eval", "--set", "training.learning_rate=0.1", "--max-steps", "7", "--output", "out", "--resume", "--data", "d"]);
+        var a = CliArguments.Parse(["eval", "--set", "training.learning_rate=0.1", "--max-steps", "7", "--output", "out", "--resume", "--data", "d", "--run", "run-002"]);
         Assert.Equal(CliVerb.Eval, a.Verb);
         Assert.Equal([("training.learning_rate", "0.1")], a.Sets);
         Assert.Equal(7, a.MaxSteps);
         Assert.Equal("out", a.Output);
         Assert.Equal("auto", a.Resume);
         Assert.Equal("d", a.Data);
+        Assert.Equal("run-002", a.Run);
         Assert.Equal("ckpt", CliArguments.Parse(["--resume", "ckpt"]).Resume);
         Assert.Contains("--max-steps", Assert.Throws<ArgumentException>(() => CliArguments.Parse(["--max-steps", "zero"])).Message);
         Assert.Contains("'--bogus'", Assert.Throws<ArgumentException>(() => CliArguments.Parse(["--bogus"])).Message);
@@ -137,7 +138,7 @@ public class ExperimentCliTests
             options.Output.TensorBoard = false;
 
             Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(options, ["--max-steps", "6", "--output", Path.Combine(dir, "runs"), "--data", main], Override));
-            var run = Path.Combine(dir, "runs", "cli-multitask");
+            var run = Path.Combine(dir, "runs", "cli-multitask", "run-001");
             using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json"))))
             {
                 var auxiliary = results.RootElement.GetProperty("auxiliary_validation");
@@ -189,7 +190,8 @@ public class ExperimentCliTests
 
             int code = ExperimentCli.Run(options, ["--max-steps", "2", "--output", Path.Combine(dir, "runs"), "--data", data, "--set", "method.prompt_length=3"], Override);
             Assert.Equal(ExperimentCli.Ok, code);
-            var run = Path.Combine(dir, "runs", "cli-smoke");
+            var experiment = Path.Combine(dir, "runs", "cli-smoke");
+            var run = Path.Combine(experiment, "run-001");
             using (var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "results.json"))))
                 Assert.Equal(2, results.RootElement.GetProperty("steps").GetInt64());
             using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
@@ -205,6 +207,23 @@ public class ExperimentCliTests
             Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(evalOptions, ["eval", "--output", Path.Combine(dir, "runs"), "--set", "method.prompt_length=3"], Override));
             using (var eval = JsonDocument.Parse(File.ReadAllText(Assert.Single(Directory.GetFiles(run, "eval-*.json")))))
                 Assert.InRange(eval.RootElement.GetProperty("metrics").GetProperty("accuracy").GetDouble(), 0, 1);
+
+            // A second train is a new run beside the first; eval takes the latest unless --run names another.
+            Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(options, ["--max-steps", "2", "--output", Path.Combine(dir, "runs"), "--data", data], Override));
+            var second = Path.Combine(experiment, "run-002");
+            Assert.True(File.Exists(Path.Combine(second, "results.json")));
+            Assert.Equal("run-002", File.ReadAllText(Path.Combine(experiment, "latest")).Trim());
+            Assert.True(File.Exists(Path.Combine(run, "best", "trainable.bin")), "the first run keeps its best weights");
+            Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(evalOptions, ["eval", "--output", Path.Combine(dir, "runs"), "--set", "method.prompt_length=3"], Override));
+            Assert.Single(Directory.GetFiles(second, "eval-*.json"));
+            Assert.Equal(ExperimentCli.Failed, ExperimentCli.Run(evalOptions, ["eval", "--output", Path.Combine(dir, "runs"), "--run", "run-009"], Override));
+
+            // Damaged best weights are refused (exit 1), not evaluated.
+            var best = Path.Combine(run, "best", "trainable.bin");
+            var bytes = File.ReadAllBytes(best);
+            bytes[^3] ^= 0x5A;
+            File.WriteAllBytes(best, bytes);
+            Assert.Equal(ExperimentCli.Failed, ExperimentCli.Run(evalOptions, ["eval", "--output", Path.Combine(dir, "runs"), "--run", "run-001", "--set", "method.prompt_length=3"], Override));
         }
         finally
         {

@@ -49,7 +49,7 @@ public class RunArtefactCliTests
         {
             var options = Options(dir, MethodKind.Prefix);
             Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(options, [], NoOverrides));
-            var peft = RunFolder.For(options).PeftDir;
+            var peft = ExperimentFolder.For(options).LatestRun()!.PeftDir;
             using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(peft, "adapter_config.json"))))
             {
                 Assert.Equal("PREFIX_TUNING", config.RootElement.GetProperty("peft_type").GetString());
@@ -79,7 +79,7 @@ public class RunArtefactCliTests
             var options = Options(dir, method);
             options.Output.Plots = true;
             Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(options, [], NoOverrides));
-            var run = RunFolder.For(options);
+            var run = ExperimentFolder.For(options).LatestRun()!;
             Assert.True(File.Exists(run.TrainingPlotPath));
             Assert.Equal(splits || lengths, File.Exists(run.PromptChoicesPath));
             Assert.Equal(splits, File.Exists(run.PromptSplitPlotPath));
@@ -99,7 +99,7 @@ public class RunArtefactCliTests
         {
             var options = Options(dir, MethodKind.Prompt); // prompt tuning on the packaged BERT-family MiniLM
             Assert.Equal(ExperimentCli.Failed, ExperimentCli.Run(options, ["export-peft"], NoOverrides));
-            Assert.False(Directory.Exists(RunFolder.For(options).PeftDir));
+            Assert.Null(ExperimentFolder.For(options).LatestRun()); // no run folder, hence no PEFT folder
             Assert.Equal(CliVerb.ExportPeft, CliArguments.Parse(["export-peft", "--resume", "ckpt"]).Verb);
         }
         finally

@@ -16,7 +16,7 @@ public class RunFolderTests
         var o = TrainingHarness.Options(h.Dir, t => t.MaxSteps = 20);
         var (result, model) = h.Run(o);
         model.Dispose();
-        var run = RunFolder.For(o);
+        var run = TrainingHarness.Latest(o);
 
         using (var config = JsonDocument.Parse(File.ReadAllText(run.ConfigPath)))
         {

@@ -51,7 +51,7 @@ public class TrainerTests
         modelB1.Dispose();
         Assert.True(b1.Interrupted);
         Assert.Equal(17, b1.Steps);
-        Assert.True(Directory.Exists(Path.Combine(RunFolder.For(stopped).CheckpointsDir, "step-000017")), "the interrupt wrote a checkpoint");
+        Assert.True(Directory.Exists(Path.Combine(TrainingHarness.Latest(stopped).CheckpointsDir, "step-000017")), "the interrupt wrote a checkpoint");
 
         // A fresh process would start with other weights and RNG state: use a different seed to prove the checkpoint restores both.
         var (b2, modelB2) = h.Run(stopped, TrainingHarness.Model(seed: 99), resume: "auto", restoreBest: false);
@@ -63,7 +63,7 @@ public class TrainerTests
         var wb = TrainingHarness.Weights(modelB2);
         Assert.Equal(wa.Length, wb.Length);
         for (int i = 0; i < wa.Length; i++) Assert.True(Math.Abs(wa[i] - wb[i]) <= 1e-6, $"weight {i}: {wa[i]} vs {wb[i]}");
-        Assert.Equal(File.ReadAllText(RunFolder.For(straight).MetricsJsonlPath), File.ReadAllText(RunFolder.For(stopped).MetricsJsonlPath));
+        Assert.Equal(File.ReadAllText(TrainingHarness.Latest(straight).MetricsJsonlPath), File.ReadAllText(TrainingHarness.Latest(stopped).MetricsJsonlPath));
         Assert.Equal(a.Validation, b2.Validation);
         Assert.Equal(a.BestValue, b2.BestValue);
         Assert.Equal(a.BestStep, b2.BestStep);
@@ -75,7 +75,7 @@ public class TrainerTests
         using var h = new TrainingHarness();
         var o = TrainingHarness.Options(h.Dir, t => { t.MaxSteps = 10; t.CheckpointEvery = 10; });
         h.Run(o).Model.Dispose();
-        var folder = Path.Combine(RunFolder.For(o).CheckpointsDir, "step-000010");
+        var folder = Path.Combine(TrainingHarness.Latest(o).CheckpointsDir, "step-000010");
 
         // Flip one byte of the weights: the hash check names the file.
         var weights = Path.Combine(folder, CheckpointStore.TrainableFile);
@@ -86,8 +86,9 @@ public class TrainerTests
         Assert.Contains("corrupt", corrupt.Message);
         Assert.Contains(weights, corrupt.Message);
 
-        // Garbage state.json: the error names the file and a line.
+        // Garbage state.json: the error names the file and a line (each fresh run has its own run folder).
         h.Run(o).Model.Dispose();
+        folder = Path.Combine(TrainingHarness.Latest(o).CheckpointsDir, "step-000010");
         File.WriteAllText(Path.Combine(folder, CheckpointStore.StateFile), "{\n  \"Step\": 10,\n  oops\n}");
         var badJson = Assert.Throws<CheckpointException>(() => h.Run(o, resume: "auto"));
         Assert.Contains(CheckpointStore.StateFile + "(3)", badJson.Message);
@@ -129,7 +130,7 @@ public class TrainerTests
         Assert.Equal(poisoned, result.SkippedBatches);
         Assert.True(poisoned >= 2);
         Assert.All(TrainingHarness.Weights(model), w => Assert.True(float.IsFinite(w)));
-        var log = File.ReadAllLines(RunFolder.For(o).MetricsJsonlPath);
+        var log = File.ReadAllLines(TrainingHarness.Latest(o).MetricsJsonlPath);
         Assert.Equal(poisoned, log.Count(l => l.Contains("\"skipped_batches\":1")));
     }
 
@@ -154,6 +155,6 @@ public class TrainerTests
         Assert.True(result.StoppedEarly);
         Assert.Equal(15, result.Steps);
         Assert.Equal(5, result.BestStep);
-        Assert.True(Directory.Exists(Path.Combine(RunFolder.For(o).CheckpointsDir, "step-000015")), "the early stop wrote a checkpoint");
+        Assert.True(Directory.Exists(Path.Combine(TrainingHarness.Latest(o).CheckpointsDir, "step-000015")), "the early stop wrote a checkpoint");
     }
 }

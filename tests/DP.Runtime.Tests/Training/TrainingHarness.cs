@@ -43,9 +43,14 @@ internal sealed class TrainingHarness : IDisposable
         model ??= Model();
         using var batches = new SyntheticBatches(Task, o.Training.BatchSize);
         using var validation = new SyntheticEvaluation(Task);
-        var trainer = new Trainer(model, batches, validation, o, RunFolder.For(o), observer) { RestoreBestAtEnd = restoreBest };
-        return (trainer.Train(resume, token), model);
+        // As the command line does: a fresh run gets a new run folder, a resume continues the latest one.
+        var (run, from) = ExperimentFolder.For(o).ForTraining(resume, null);
+        var trainer = new Trainer(model, batches, validation, o, run, observer) { RestoreBestAtEnd = restoreBest };
+        return (trainer.Train(from, token), model);
     }
+
+    /// <summary>The experiment's latest run folder.</summary>
+    public static RunFolder Latest(ExperimentOptions o) => ExperimentFolder.For(o).LatestRun() ?? throw new InvalidOperationException("no run yet");
 
     public static float[] Weights(BagClassifier model) =>
         model.ParameterGroups.SelectMany(g => g.Parameters).SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();

@@ -38,7 +38,7 @@ public class ValidationLossTests
         var o = TrainingHarness.Options(h.Dir, t => t.MaxSteps = 20);
         var (_, model) = h.Run(o);
         model.Dispose();
-        var run = RunFolder.For(o);
+        var run = TrainingHarness.Latest(o);
 
         var validation = File.ReadAllLines(run.MetricsJsonlPath).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(r => r.GetProperty("split").GetString() == "validation").ToList();
@@ -63,7 +63,7 @@ public class ValidationLossTests
         var (result, model) = h.Run(o, restoreBest: false);
         model.Dispose();
 
-        var losses = File.ReadAllLines(RunFolder.For(o).MetricsJsonlPath).Select(l => JsonDocument.Parse(l).RootElement)
+        var losses = File.ReadAllLines(TrainingHarness.Latest(o).MetricsJsonlPath).Select(l => JsonDocument.Parse(l).RootElement)
             .Where(r => r.GetProperty("split").GetString() == "validation")
             .Select(r => (Step: r.GetProperty("step").GetInt64(), Loss: r.GetProperty("loss").GetDouble())).ToList();
         var lowest = losses.MinBy(l => l.Loss);

@@ -16,6 +16,7 @@ namespace DP.Runtime.Training.Checkpoints;
 public sealed class CheckpointStore(string directory, int keep = 2)
 {
     public const string TrainableFile = "trainable.bin", OptimizerFile = "optimizer.bin", RngFile = "rng.bin", StateFile = "state.json";
+    private const string TempPrefix = ".tmp-";
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public string Directory { get; } = directory;
@@ -56,7 +57,7 @@ public sealed class CheckpointStore(string directory, int keep = 2)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var final = Path.Combine(Directory, FolderName(state.Step));
-        var temp = Path.Combine(Directory, $".tmp-{FolderName(state.Step)}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        var temp = Path.Combine(Directory, $"{TempPrefix}{FolderName(state.Step)}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(temp);
         try
         {
@@ -95,18 +96,8 @@ public sealed class CheckpointStore(string directory, int keep = 2)
                 JsonSerializer.Serialize(fs, state, Json);
                 fs.Flush(flushToDisk: true);
             }
-            if (System.IO.Directory.Exists(final))
-            {
-                // Same step written again (a resumed run): move the old one aside first, then drop it.
-                var old = final + $".old-{Guid.NewGuid():N}";
-                System.IO.Directory.Move(final, old);
-                System.IO.Directory.Move(temp, final);
-                System.IO.Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                System.IO.Directory.Move(temp, final);
-            }
+            // The same step written again (a resumed run) replaces the old folder.
+            AtomicFolder.Replace(temp, final);
         }
         catch
         {
@@ -125,6 +116,54 @@ public sealed class CheckpointStore(string directory, int keep = 2)
             .Where(d => File.Exists(Path.Combine(d, StateFile)) && long.TryParse(Path.GetFileName(d)["step-".Length..], out _))
             .OrderBy(d => long.Parse(Path.GetFileName(d)["step-".Length..]))
             .LastOrDefault();
+    }
+
+    /// <summary>
+    /// A checkpoint named on the command line: a checkpoint folder itself, or a run folder or checkpoints folder
+    /// (meaning its newest checkpoint).
+    /// </summary>
+    public static string Resolve(string path)
+    {
+        if (File.Exists(Path.Combine(path, StateFile))) return path;
+        return new CheckpointStore(Path.Combine(path, Reporting.RunFolder.CheckpointsFolder)).Latest() ?? new CheckpointStore(path).Latest()
+            ?? throw new CheckpointException($"--resume: '{path}' is not a checkpoint folder (no {StateFile}) and holds no checkpoints.");
+    }
+
+    /// <summary>
+    /// Deletes the temporary folders that checkpoint writes killed mid-way (SIGKILL, power loss) left in
+    /// <paramref name="directory"/>: those whose writing process no longer runs. Completed checkpoints are never touched.
+    /// </summary>
+    public static int RemoveAbandonedTemporaries(string directory)
+    {
+        if (!System.IO.Directory.Exists(directory)) return 0;
+        int removed = 0;
+        foreach (var dir in System.IO.Directory.GetDirectories(directory, TempPrefix + "step-*"))
+        {
+            // .tmp-step-000100-<pid>-<guid>
+            var parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length != 5 || !int.TryParse(parts[3], out var pid) || IsRunning(pid)) continue;
+            System.IO.Directory.Delete(dir, recursive: true);
+            removed++;
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Reads and verifies a checkpoint's state.json and file hashes, without touching the model.</summary>
@@ -278,7 +317,7 @@ public sealed class CheckpointStore(string directory, int keep = 2)
         fs.Flush(flushToDisk: true);
     }
 
-    private static string Hash(string path)
+    internal static string Hash(string path)
     {
         using var fs = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(fs));
