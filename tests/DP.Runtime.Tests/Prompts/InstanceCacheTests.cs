@@ -34,6 +34,28 @@ public class InstanceCacheTests
     }
 
     [Fact]
+    public void AnExamplesRepresentationDoesNotDependOnItsBatchMates()
+    {
+        // Issue 15 item 5: after a resume the cache starts empty and an example is first computed beside other
+        // examples (other rows, other padded length); its u must come out bit for bit the same.
+        using var backbone = PromptTestKit.Backbone();
+        backbone.Freeze();
+        var rng = new Random(4);
+        int[] Body(int length) => Enumerable.Range(0, length).Select(_ => rng.Next(6, PromptTestKit.Tiny.VocabSize)).ToArray();
+        var example = Body(5);
+        var alone = PromptTestKit.Batch([example], [0], [42]);
+        var crowded = PromptTestKit.Batch([Body(40), Body(3), example, Body(25), Body(12), Body(33), Body(7)], [0, 1, 0, 1, 0, 1, 0], [1, 2, 42, 4, 5, 6, 7]);
+        foreach (var features in Enum.GetValues<InstanceFeatures>())
+        {
+            using var first = new InstanceRepresentationCache(backbone, features);
+            using var second = new InstanceRepresentationCache(backbone, features);
+            var a = first.Get(alone)[0];
+            var b = second.Get(crowded)[2];
+            Assert.True(PromptTestKit.Same(a, b), $"{features}: largest difference {(a - b).abs().max().item<float>():E3}");
+        }
+    }
+
+    [Fact]
     public void ChangedInputOrInvalidatedBackboneIsRecomputed()
     {
         using var backbone = PromptTestKit.Backbone();

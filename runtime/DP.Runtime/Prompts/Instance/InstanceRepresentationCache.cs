@@ -9,8 +9,12 @@ namespace DP.Runtime.Prompts.Instance;
 /// <summary>
 /// The instance representation u [B, d]: the masked mean (real tokens only) of the frozen encoder's last hidden
 /// state on the unprompted input, computed without gradients and in eval mode (no dropout), or the masked mean of
-/// the input word embeddings. Because the frozen backbone makes u a function of the example alone, each example's u
-/// is computed once and cached by <see cref="ModelBatch.ExampleKeys"/>. A cached entry is used only when the
+/// the input word embeddings. Each row is computed alone, cut to its own length (up to its last real token): the
+/// float rounding of a batched forward depends on the batch's other rows and padded length, and a resumed run
+/// (whose cache starts empty) would otherwise see other values than a run never stopped. On CPU that costs little
+/// (the tokens of one example still fill the matrix products); on a GPU the single-row forwards are slower, but a
+/// frozen backbone computes each example only once. Because the frozen backbone makes u a function of the example
+/// alone, each example's u is computed once and cached by <see cref="ModelBatch.ExampleKeys"/>. A cached entry is used only when the
 /// example's ids fingerprint matches and the backbone is the same (same object, dtype and <see cref="Version"/>);
 /// a trainable backbone is never cached.
 /// </summary>
@@ -127,10 +131,26 @@ public sealed class InstanceRepresentationCache : IDisposable
         throw new ArgumentException($"ModelBatch has {rows} rows but {batch.ExampleKeys.Length} example keys (and no matching ChoiceCounts).");
     }
 
-    /// <summary>u computed now, bypassing the cache.</summary>
+    /// <summary>u computed now, bypassing the cache: each row on its own, so its value never depends on the other rows.</summary>
     public Tensor Compute(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds = null)
     {
         using var scope = NewDisposeScope();
+        // Each row's length up to its last real token (one small device→host copy for the whole batch).
+        long width = attentionMask.shape[1];
+        var lengths = ((attentionMask > 0).to(ScalarType.Int64) * torch.arange(1, width + 1, device: attentionMask.device)).amax(1)
+            .clamp_min(1).cpu().data<long>().ToArray();
+        var rows = new Tensor[lengths.Length];
+        for (int r = 0; r < rows.Length; r++)
+        {
+            var length = (int)lengths[r];
+            rows[r] = ComputeRow(inputIds[r..(r + 1), ..length].contiguous(), attentionMask[r..(r + 1), ..length].contiguous(),
+                tokenTypeIds?[r..(r + 1), ..length].contiguous());
+        }
+        return torch.cat(rows, 0).MoveToOuterDisposeScope();
+    }
+
+    private Tensor ComputeRow(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds)
+    {
         using var _ = torch.no_grad();
         var embeds = _backbone.EmbedTokens(inputIds);
         Tensor states;
@@ -152,7 +172,7 @@ public sealed class InstanceRepresentationCache : IDisposable
                 if (wasTraining) module.train();
             }
         }
-        return MaskedMean(states.to(ScalarType.Float32), attentionMask).detach().MoveToOuterDisposeScope();
+        return MaskedMean(states.to(ScalarType.Float32), attentionMask).detach();
     }
 
     /// <summary>Mean over positions where mask is 1: [B, L, d], [B, L] → [B, d].</summary>
