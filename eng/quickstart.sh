@@ -10,8 +10,9 @@
 # 4. builds it, trains it on the packaged MiniLM with its self-written sample data (progress bar on a terminal)
 #    and evaluates it, ending with the results table. Arguments after -- go to the experiment program, e.g.
 #    eng/quickstart.sh -- --max-steps 20
-# Safe to rerun: the scratch folder is recreated, the templates reinstalled and stale cached DP.* packages of this
-# version removed (by eng/pack.sh).
+# Safe to rerun, and beside builds of other clones: each run packs a version of its own (eng/pack.sh's default, or
+# DP_VERSION), so no cached package of another build is used or touched; the scratch folder is recreated, the
+# templates reinstalled, and the previous quick start's own cached DP.* packages removed from the global packages folder.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,7 +32,7 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-version="${DP_VERSION:-$(sed -n 's:.*<DpVersion>\(.*\)</DpVersion>.*:\1:p' "$root/Directory.Build.props" | head -n 1)}"
+version="${DP_VERSION:-$("$root/eng/pack.sh" --print-version)}"
 feed="$root/artifacts/packages"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 # libtorch's OpenMP threads busy-wait by default, which slows training many times over when other processes share
@@ -40,6 +41,15 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 command -v dotnet >/dev/null || { echo "quickstart.sh: the .NET 10 SDK (dotnet) is not on PATH" >&2; exit 1; }
 
 "$root/eng/pack.sh" --version "$version" --output "$feed"
+# Only this clone's quick start used its previous version: drop its copies from the global packages folder.
+previous_file="$feed/.quickstart-version"
+if [[ -f "$previous_file" ]] && previous="$(cat "$previous_file")" && [[ "$previous" == *-local.* && "$previous" != "$version" ]]; then
+  global_packages="$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')"
+  for id in dp.runtime dp.sdk dp.templates; do
+    rm -rf "${global_packages:-$HOME/.nuget/packages}/$id/$(echo "$previous" | tr '[:upper:]' '[:lower:]')"
+  done
+fi
+echo "$version" > "$previous_file"
 
 echo "==> Installing the DP templates $version"
 dotnet new uninstall DP.Templates >/dev/null 2>&1 || true
