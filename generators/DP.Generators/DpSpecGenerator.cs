@@ -4,6 +4,7 @@ using System.Text;
 using DP.Generators.Diagnostics;
 using DP.Generators.Emit.CSharp;
 using DP.Generators.Model;
+using DP.Generators.Parsing;
 using DP.Generators.Validation;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -38,7 +39,7 @@ public sealed class DpSpecGenerator : IIncrementalGenerator
     {
         var specFiles = context.AdditionalTextsProvider
             .Where(static file => file.Path.EndsWith(SpecSuffix, StringComparison.OrdinalIgnoreCase))
-            .Select(static (file, ct) => new SpecFile(file.Path, file.GetText(ct)?.ToString() ?? ""))
+            .Select(static (file, ct) => ReadSpec(file, ct))
             .WithTrackingName(Steps.SpecFiles);
 
         var validated = specFiles
@@ -69,11 +70,18 @@ public sealed class DpSpecGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(model, static (spc, m) => Emit(spc, m));
     }
 
+    private static SpecFile ReadSpec(AdditionalText file, System.Threading.CancellationToken cancellationToken)
+    {
+        var source = file.GetText(cancellationToken);
+        var text = source?.ToString() ?? "";
+        return new SpecFile(file.Path, text, SpecEncoding.Find(text, source?.Encoding));
+    }
+
     private static SpecValidationResult SafeValidate(SpecFile file)
     {
         try
         {
-            return SpecValidator.Validate(file.Path, file.Text);
+            return SpecValidator.Validate(file.Path, file.Text, file.Encoding);
         }
         catch (Exception ex)
         {

@@ -8,7 +8,7 @@ public class DiagnosticTests
 {
     private const string Task = "task: { kind: superglue, superglue: rte }\n";
 
-    private static Diagnostic Single(string spec, string path = "specs/bad.dp.yaml")
+    internal static Diagnostic Single(string spec, string path = "specs/bad.dp.yaml")
     {
         var run = GeneratorHarness.Run(path, spec);
         Assert.Null(run.Result.Results.Single().Exception);
@@ -20,7 +20,7 @@ public class DiagnosticTests
         return diagnostic;
     }
 
-    private static void AssertAt(Diagnostic d, string id, int line, int column, string? messagePart = null)
+    internal static void AssertAt(Diagnostic d, string id, int line, int column, string? messagePart = null)
     {
         var span = d.Location.GetLineSpan();
         Assert.Equal(id, d.Id);

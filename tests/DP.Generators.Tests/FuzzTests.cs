@@ -8,8 +8,8 @@ namespace DP.Generators.Tests;
 
 /// <summary>
 /// Seeded mutations of the valid sample specs (deleted/duplicated lines, swapped values, wrong indentation, random
-/// keys, scalars and YAML punctuation). The generator must never throw; an invalid spec must get a located
-/// diagnostic; a spec without diagnostics must produce code that compiles cleanly.
+/// keys, scalars and YAML punctuation, tags, deep nesting, overlong names). The generator must never throw; an
+/// invalid spec must get a located diagnostic; a spec without diagnostics must produce code that compiles cleanly.
 /// </summary>
 public class FuzzTests(ITestOutputHelper output)
 {
@@ -32,6 +32,8 @@ public class FuzzTests(ITestOutputHelper output)
     };
 
     private static readonly string[] Junk = { ":", "[", "]", "{", "}", "\"", "'", "#", "- ", "&a ", "*a", "\t", "!!int ", "|", ">", "---\n", "%" };
+
+    private static readonly string[] Tags = { "!!python/object:os.system", "!tag", "!!str", "!<tag:yaml.org,2002:str>", "!", "!!map", "!!seq" };
 
     [Fact]
     public void Mutated_specs_never_crash_and_are_either_located_errors_or_compiling_code()
@@ -89,7 +91,7 @@ public class FuzzTests(ITestOutputHelper output)
     {
         var lines = spec.Split('\n').ToList();
         var at = random.Next(lines.Count);
-        switch (random.Next(8))
+        switch (random.Next(11))
         {
             case 0: // delete a line
                 lines.RemoveAt(at);
@@ -131,6 +133,25 @@ public class FuzzTests(ITestOutputHelper output)
                 var line = lines[at];
                 var pos = random.Next(line.Length + 1);
                 lines[at] = line[..pos] + Junk[random.Next(Junk.Length)] + line[pos..];
+                break;
+            }
+            case 8: // a YAML tag before a value
+            {
+                var colon = lines[at].IndexOf(": ", StringComparison.Ordinal);
+                if (colon > 0) lines[at] = lines[at][..(colon + 2)] + Tags[random.Next(Tags.Length)] + " " + lines[at][(colon + 2)..];
+                break;
+            }
+            case 9: // a value nested far deeper than any spec needs (14,000 levels once overflowed the stack)
+            {
+                var colon = lines[at].IndexOf(": ", StringComparison.Ordinal);
+                var depth = 1 + random.Next(20_000);
+                if (colon > 0) lines[at] = lines[at][..(colon + 2)] + new string('[', depth) + new string(']', random.Next(2) == 0 ? depth : random.Next(depth));
+                break;
+            }
+            case 10: // a name far past the compiler's identifier limit
+            {
+                var colon = lines[at].IndexOf(": ", StringComparison.Ordinal);
+                if (colon > 0) lines[at] = lines[at][..(colon + 2)] + new string('a', 100 + random.Next(2_000));
                 break;
             }
             default: // a value changed inside a flow mapping

@@ -62,6 +62,12 @@ public static class GeneratorHarness
 
     public static GeneratorRun Run(string path, string spec) => Run(new[] { (path, spec) });
 
+    public static GeneratorRun Run(IEnumerable<AdditionalText> specs)
+    {
+        var driver = CreateDriver(specs).RunGeneratorsAndUpdateCompilation(Compilation(Array.Empty<string>()), out var output, out _);
+        return new GeneratorRun(driver, driver.GetRunResult(), output);
+    }
+
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)

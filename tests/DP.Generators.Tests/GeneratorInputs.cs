@@ -34,3 +34,19 @@ public sealed class TestOptionsProvider(IReadOnlyDictionary<string, string> glob
 
     public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Empty;
 }
+
+/// <summary>
+/// An additional file given as bytes and decoded as the compiler would: <paramref name="encoding"/> null is lenient
+/// UTF-8 (invalid bytes become U+FFFD, as SourceText.From does); otherwise the encoding csc falls back to when the
+/// bytes are not valid UTF-8 (a single-byte code page such as Windows-1252).
+/// </summary>
+public sealed class BytesAdditionalText(string path, byte[] bytes, System.Text.Encoding? encoding = null) : AdditionalText
+{
+    private readonly SourceText _text = encoding is null
+        ? SourceText.From(new MemoryStream(bytes))
+        : SourceText.From(bytes, bytes.Length, encoding);
+
+    public override string Path { get; } = path;
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+}

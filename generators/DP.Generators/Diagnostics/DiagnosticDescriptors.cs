@@ -67,11 +67,20 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InternalError = Error(DiagnosticIds.InternalError, "Internal generator error",
         "The DP spec generator failed on this file ({0}); please report it with the spec");
 
+    public static readonly DiagnosticDescriptor YamlTag = Error(DiagnosticIds.YamlTag, "YAML tag in a spec",
+        "YAML tags such as '{0}' are not allowed in a spec (they would ask a loader to build objects); remove the tag and write the plain value");
+
+    public static readonly DiagnosticDescriptor SpecLimit = Error(DiagnosticIds.SpecLimit, "Spec exceeds a size limit",
+        "{0} exceeds the limit of {1}; {2}");
+
+    public static readonly DiagnosticDescriptor InvalidEncoding = Error(DiagnosticIds.InvalidEncoding, "Spec is not valid UTF-8",
+        "The spec is not valid UTF-8 here ({0}); save the file as UTF-8 and retype the text at this point");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         YamlSyntax, UnknownKey, DuplicateKey, WrongShape, WrongType, OutOfRange, UnknownChoice, MissingKey, InvalidName,
         DuplicateExperiment, MethodMismatch, TaskRule, TemplateField, FewShotChoice, BestMetric, Inconsistent, FieldName,
-        InternalError,
+        InternalError, YamlTag, SpecLimit, InvalidEncoding,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

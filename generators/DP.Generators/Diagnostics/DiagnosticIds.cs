@@ -24,4 +24,7 @@ public static class DiagnosticIds
     public const string Inconsistent = "DP0016";
     public const string FieldName = "DP0017";
     public const string InternalError = "DP0018";
+    public const string YamlTag = "DP0019";
+    public const string SpecLimit = "DP0020";
+    public const string InvalidEncoding = "DP0021";
 }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Text.RegularExpressions;
 using DP.Generators.Diagnostics;
 using DP.Generators.Model;
+using DP.Generators.Validation;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -35,15 +36,15 @@ public static class YamlSpecReader
     {
         var errors = new List<DiagnosticInfo>();
         var parser = new TrackingParser(new Parser(new StringReader(text)));
+        var reader = new NodeReader(parser, path, text);
         try
         {
-            var anchors = new Dictionary<string, RawNode>(StringComparer.Ordinal);
             Next(parser); // StreamStart
             Next(parser);
             if (parser.Current is StreamEnd) return new RawDocument(null, errors);
             if (parser.Current is not DocumentStart) throw new YamlException("expected a document");
             Next(parser);
-            RawNode? root = parser.Current is DocumentEnd ? null : ReadNode(parser, anchors);
+            RawNode? root = parser.Current is DocumentEnd ? null : reader.ReadNode(1);
             Next(parser); // DocumentEnd
             Next(parser);
             if (parser.Current is DocumentStart second)
@@ -53,10 +54,14 @@ public static class YamlSpecReader
             }
             return new RawDocument(root, errors);
         }
+        catch (RejectedNodeException ex)
+        {
+            errors.Add(ex.Diagnostic);
+            return new RawDocument(null, errors);
+        }
         catch (YamlException ex)
         {
-            var message = MarkPrefix.Replace(ex.Message, "").TrimEnd('.');
-            errors.Add(DiagnosticInfo.Create(DiagnosticIds.YamlSyntax, path, ToSpan(ex.Start, ex.End), message));
+            errors.Add(TabIndentation.Locate(path, text, ex, parser.LastEnd) ?? SyntaxError(path, ex));
             return new RawDocument(null, errors);
         }
         catch (InvalidOperationException)
@@ -69,6 +74,9 @@ public static class YamlSpecReader
             return new RawDocument(null, errors);
         }
     }
+
+    private static DiagnosticInfo SyntaxError(string path, YamlException ex)
+        => DiagnosticInfo.Create(DiagnosticIds.YamlSyntax, path, ToSpan(ex.Start, ex.End), MarkPrefix.Replace(ex.Message, "").TrimEnd('.'));
 
     /// <summary>Remembers where the last successfully read event ended, for errors the parser reports without a mark.</summary>
     private sealed class TrackingParser : IParser
@@ -88,60 +96,109 @@ public static class YamlSpecReader
         }
     }
 
+    /// <summary>A node the spec may not hold (a tag, nesting past the limit): stops the read with its diagnostic.</summary>
+    private sealed class RejectedNodeException : Exception
+    {
+        public RejectedNodeException(DiagnosticInfo diagnostic) => Diagnostic = diagnostic;
+
+        public DiagnosticInfo Diagnostic { get; }
+    }
+
     private static void Next(IParser parser)
     {
         if (!parser.MoveNext()) throw new YamlException("unexpected end of the file");
     }
 
-    // On entry parser.Current is the node's first event; on exit it is the node's last event.
-    private static RawNode ReadNode(IParser parser, Dictionary<string, RawNode> anchors)
+    /// <summary>Builds the raw tree from parser events; the depth bound keeps its recursion shallow whatever the input.</summary>
+    private sealed class NodeReader
     {
-        switch (parser.Current)
+        private readonly IParser _parser;
+        private readonly string _path;
+        private readonly string _text;
+        private readonly Dictionary<string, RawNode> _anchors = new(StringComparer.Ordinal);
+
+        public NodeReader(IParser parser, string path, string text)
         {
-            case Scalar scalar:
+            _parser = parser;
+            _path = path;
+            _text = text;
+        }
+
+        // On entry parser.Current is the node's first event; on exit it is the node's last event.
+        public RawNode ReadNode(int depth)
+        {
+            if (_parser.Current is NodeEvent node) Check(node, depth);
+            switch (_parser.Current)
             {
-                var node = new RawScalar(ToSpan(scalar.Start, scalar.End), scalar.Value, scalar.Style == ScalarStyle.Plain);
-                Remember(anchors, scalar.Anchor, node);
-                return node;
-            }
-            case AnchorAlias alias:
-                if (anchors.TryGetValue(alias.Value.Value, out var target)) return target;
-                throw new YamlException(alias.Start, alias.End, "the alias *" + alias.Value.Value + " names no anchor defined before it");
-            case SequenceStart start:
-            {
-                var items = new List<RawNode>();
-                Next(parser);
-                while (parser.Current is not SequenceEnd)
+                case Scalar scalar:
                 {
-                    items.Add(ReadNode(parser, anchors));
-                    Next(parser);
+                    var raw = new RawScalar(ToSpan(scalar.Start, scalar.End), scalar.Value, scalar.Style == ScalarStyle.Plain);
+                    Remember(_anchors, scalar.Anchor, raw);
+                    return raw;
                 }
-                var node = new RawSequence(ToSpan(start.Start, parser.Current.End), items);
-                Remember(anchors, start.Anchor, node);
-                return node;
-            }
-            case MappingStart start:
-            {
-                var entries = new List<RawEntry>();
-                Next(parser);
-                while (parser.Current is not MappingEnd)
+                case AnchorAlias alias:
+                    if (_anchors.TryGetValue(alias.Value.Value, out var target)) return target;
+                    throw new YamlException(alias.Start, alias.End, "the alias *" + alias.Value.Value + " names no anchor defined before it");
+                case SequenceStart start:
                 {
-                    var keyNode = ReadNode(parser, anchors);
-                    if (keyNode is not RawScalar key)
+                    var items = new List<RawNode>();
+                    Next(_parser);
+                    while (_parser.Current is not SequenceEnd)
                     {
-                        throw new YamlException(Mark(keyNode.Span), Mark(keyNode.Span), "a key must be a plain word, not " + keyNode.ShapeName);
+                        items.Add(ReadNode(depth + 1));
+                        Next(_parser);
                     }
-                    Next(parser);
-                    entries.Add(new RawEntry(key, ReadNode(parser, anchors)));
-                    Next(parser);
+                    var raw = new RawSequence(ToSpan(start.Start, _parser.Current.End), items);
+                    Remember(_anchors, start.Anchor, raw);
+                    return raw;
                 }
-                var node = new RawMapping(ToSpan(start.Start, parser.Current.End), entries);
-                Remember(anchors, start.Anchor, node);
-                return node;
+                case MappingStart start:
+                {
+                    var entries = new List<RawEntry>();
+                    Next(_parser);
+                    while (_parser.Current is not MappingEnd)
+                    {
+                        var keyNode = ReadNode(depth + 1);
+                        if (keyNode is not RawScalar key)
+                        {
+                            throw new YamlException(Mark(keyNode.Span), Mark(keyNode.Span), "a key must be a plain word, not " + keyNode.ShapeName);
+                        }
+                        if (start.Style == MappingStyle.Block && TabIndentation.CheckKey(_path, _text, key.Span) is { } tab) throw new RejectedNodeException(tab);
+                        Next(_parser);
+                        entries.Add(new RawEntry(key, ReadNode(depth + 1)));
+                        Next(_parser);
+                    }
+                    var raw = new RawMapping(ToSpan(start.Start, _parser.Current.End), entries);
+                    Remember(_anchors, start.Anchor, raw);
+                    return raw;
+                }
+                default:
+                    var current = _parser.Current!;
+                    throw new YamlException(current.Start, current.End, "unexpected " + current.GetType().Name);
             }
-            default:
-                var current = parser.Current!;
-                throw new YamlException(current.Start, current.End, "unexpected " + current.GetType().Name);
+        }
+
+        private void Check(NodeEvent node, int depth)
+        {
+            var span = ToSpan(node.Start, node.End);
+            if (!node.Tag.IsEmpty)
+            {
+                throw new RejectedNodeException(DiagnosticInfo.Create(DiagnosticIds.YamlTag, _path, span, TagAsWritten(span)));
+            }
+            if (depth > SpecLimits.MaxNesting)
+            {
+                throw new RejectedNodeException(DiagnosticInfo.Create(DiagnosticIds.SpecLimit, _path, span,
+                    "the nesting of lists and mappings here", SpecLimits.MaxNesting.ToString(System.Globalization.CultureInfo.InvariantCulture) + " levels",
+                    "no spec key needs more than a few levels"));
+            }
+        }
+
+        // The tag as the user wrote it (the parser only keeps its expanded form): from the node start to whitespace.
+        private string TagAsWritten(SourceSpan span)
+        {
+            var end = span.Start;
+            while (end < _text.Length && !char.IsWhiteSpace(_text[end]) && end - span.Start < 80) end++;
+            return _text.Substring(span.Start, end - span.Start);
         }
     }
 

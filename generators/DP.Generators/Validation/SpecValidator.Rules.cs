@@ -236,6 +236,7 @@ public sealed partial class SpecValidator
         var properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["Label"] = labelField };
         foreach (var (name, span) in task.Fields)
         {
+            if (ReportIfTooLong("field name", name, span)) continue;
             if (!Identifier.IsMatch(name))
             {
                 Report(DiagnosticIds.FieldName, span, "field '" + name + "' must be letters, digits and '_' (not starting with a digit), e.g. 'premise' or 'sentence_1'");

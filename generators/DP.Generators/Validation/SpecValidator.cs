@@ -22,10 +22,10 @@ public sealed partial class SpecValidator
 
     private SpecValidator(string path) => _path = path;
 
-    public static SpecValidationResult Validate(string path, string text)
+    public static SpecValidationResult Validate(string path, string text, EncodingProblem? encoding = null)
     {
         var validator = new SpecValidator(path);
-        var spec = validator.Run(text);
+        var spec = encoding is null ? validator.Run(text) : validator.ReportEncoding(text, encoding);
         var diagnostics = validator._diagnostics.Select(d => d with { Span = ClampToText(d.Span, text) }).ToEquatableArray();
         return new SpecValidationResult(path, diagnostics.IsEmpty ? spec : null, diagnostics);
     }
@@ -34,26 +34,16 @@ public sealed partial class SpecValidator
     private static SourceSpan ClampToText(SourceSpan span, string text)
     {
         if (span.Start + span.Length <= text.Length && span.EndLine <= CountLines(text)) return span;
-        var start = Math.Min(span.Start, text.Length);
-        var (line, column) = LineColumn(text, start);
-        return new SourceSpan(start, 0, line, column, line, column);
+        return SourceSpan.At(text, Math.Min(span.Start, text.Length), 0);
     }
 
     private static int CountLines(string text) => text.Count(c => c == '\n');
 
-    private static (int Line, int Column) LineColumn(string text, int offset)
+    // Text decoded from bytes that were not UTF-8 is not what the user wrote: report where, and read no further.
+    private ExperimentSpec? ReportEncoding(string text, EncodingProblem problem)
     {
-        var line = 0;
-        var lineStart = 0;
-        for (var i = 0; i < offset; i++)
-        {
-            if (text[i] == '\n')
-            {
-                line++;
-                lineStart = i + 1;
-            }
-        }
-        return (line, offset - lineStart);
+        Report(DiagnosticIds.InvalidEncoding, SourceSpan.At(text, problem.Offset, 1), problem.Found);
+        return null;
     }
 
     private void Report(string id, SourceSpan span, params string[] args)
@@ -81,7 +71,7 @@ public sealed partial class SpecValidator
                 return null;
         }
 
-        if (bound.Name is null && !_diagnostics.Any(d => d.Id == DiagnosticIds.InvalidName))
+        if (bound.Name is null && !_diagnostics.Any(d => d.Id is DiagnosticIds.InvalidName or DiagnosticIds.SpecLimit))
         {
             Report(DiagnosticIds.MissingKey, SourceSpan.FileStart, SpecSchema.Experiment, "'experiment: my-experiment' as the first line");
         }
@@ -124,6 +114,7 @@ public sealed partial class SpecValidator
                 Report(DiagnosticIds.WrongShape, value.Span, key, "a name", value.ShapeName, "'experiment: sentiment-dp'");
                 return;
             }
+            if (ReportIfTooLong("experiment name", scalar.Value, scalar.Span)) return;
             if (!IsValidName(scalar.Value))
             {
                 Report(DiagnosticIds.InvalidName, scalar.Span, scalar.Value);
@@ -296,6 +287,16 @@ public sealed partial class SpecValidator
             BindMapping(map, "task", spec, sub);
             task.Multitask.Add(sub);
         }
+    }
+
+    // Names become parts of C# identifiers, which the compiler limits (CS7013 past 1,024 characters).
+    private bool ReportIfTooLong(string what, string name, SourceSpan span)
+    {
+        if (name.Length <= SpecLimits.MaxNameLength) return false;
+        var count = name.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Report(DiagnosticIds.SpecLimit, span, what + " '" + name.Substring(0, 16) + "…' (" + count + " characters)",
+            SpecLimits.MaxNameLength.ToString(System.Globalization.CultureInfo.InvariantCulture) + " characters", "choose a shorter name");
+        return true;
     }
 
     // [a-z0-9-]+ with at least one letter or digit (the type name needs one).
