@@ -48,4 +48,41 @@ public sealed class SpecBuildTests(PackedSdkFixture sdk)
         Assert.Contains("'learning_rte'", diagnostic.Groups[4].Value);
         Assert.Contains("learning_rate", diagnostic.Groups[4].Value);
     }
+
+    [Theory]
+    [InlineData("rte-baseline")]
+    [InlineData("2024Rte")]
+    public void A_project_named_like_no_csharp_identifier_builds(string name)
+    {
+        // RootNamespace defaults to the project name; `dotnet new console` copes with these names, so must we.
+        var project = sdk.NewExperiment(name);
+
+        var build = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "build", "-nologo");
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_spec_fails_the_build_with_a_DP_diagnostic_at_its_line()
+    {
+        var project = sdk.NewExperiment("Bytes");
+        var specPath = Path.Combine(project, "bytes.dp.yaml");
+        var text = File.ReadAllText(specPath);
+        var word = text.IndexOf("great", StringComparison.Ordinal);
+        Assert.True(word > 0, "the sample spec maps a label to 'great'");
+        var before = System.Text.Encoding.UTF8.GetBytes(text[..(word + 2)]);
+        var after = System.Text.Encoding.UTF8.GetBytes(text[(word + 2)..]);
+        File.WriteAllBytes(specPath, [.. before, 0xFF, 0xFE, .. after]);
+        var lineStart = text.LastIndexOf('\n', word) + 1;
+        var expectedLine = text[..word].Count(c => c == '\n') + 1;
+
+        var build = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "build", "-nologo");
+
+        Assert.NotEqual(0, build.ExitCode);
+        var diagnostic = Regex.Match(build.Output, @"bytes\.dp\.yaml\((\d+),(\d+)(?:,\d+,\d+)?\): error (DP\d{4}): ([^\r\n]*)");
+        Assert.True(diagnostic.Success, "no DP error located in the spec:\n" + build.Output);
+        Assert.Equal("DP0021", diagnostic.Groups[3].Value);
+        Assert.Equal(expectedLine, int.Parse(diagnostic.Groups[1].Value));
+        Assert.Equal(word + 2 - lineStart + 1, int.Parse(diagnostic.Groups[2].Value));
+    }
 }
