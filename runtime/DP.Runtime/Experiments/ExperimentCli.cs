@@ -64,14 +64,30 @@ public static class ExperimentCli
                 _ => Usage,
             };
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException
-                                      or CheckpointException or NonFiniteLossException or UnauthorizedAccessException
-                                      or DataFormatException)
+        catch (Exception e)
         {
+            // Nothing may escape: an unhandled exception aborts the process (exit 134) with a stack trace.
             Console.Error.WriteLine($"error: {e.Message}");
+            if (!IsInputError(e))
+            {
+                Console.Error.WriteLine($"(an unexpected {e.GetType().Name}; please report it with the spec and command line" +
+                                        $"{(ShowStackTrace ? "" : $"; set {StackTraceVariable}=1 to print where it was thrown")})");
+            }
+            if (ShowStackTrace) Console.Error.WriteLine(e);
             return Failed;
         }
     }
+
+    /// <summary>Set to 1 to print the stack trace of a failure (for bug reports).</summary>
+    public const string StackTraceVariable = "DP_STACK_TRACE";
+
+    private static bool ShowStackTrace => Environment.GetEnvironmentVariable(StackTraceVariable) == "1";
+
+    /// <summary>Failures caused by the spec, data, model folder, checkpoint or machine: the message says it all.</summary>
+    private static bool IsInputError(Exception e)
+        => e is ArgumentException or InvalidOperationException or IOException or InvalidDataException or NotSupportedException
+            or CheckpointException or NonFiniteLossException or UnauthorizedAccessException or DataFormatException
+            or DP.Runtime.Weights.WeightLoadException;
 
     private static int Train(ExperimentOptions options, CliArguments cli)
     {
@@ -222,8 +238,9 @@ public static class ExperimentCli
             }
             else if (Directory.Exists(options.Source))
             {
-                backbone = HuggingFaceFolder.LoadBackbone(options.Source);
+                // The tokenizer first: it is cheap, and an unsupported one should fail before gigabytes of weights load.
                 tokenizer = HuggingFaceFolder.LoadTokenizer(options.Source);
+                backbone = HuggingFaceFolder.LoadBackbone(options.Source);
                 backbone.Module.to(device);
             }
             else

@@ -280,4 +280,47 @@ public class ExperimentCliTests
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
     }
+
+    // Issue 15 item 14: these escaped Run as unhandled exceptions (exit 134 with a stack trace).
+    [Theory]
+    [InlineData("roberta", "model_type 'roberta'")]
+    [InlineData("misshaped", "intermediate")]
+    public void ABadModelFolderFailsWithExitCodeOneAndItsMessage(string problem, string messagePart)
+    {
+        var dir = Directory.CreateTempSubdirectory("dp-cli-hf").FullName;
+        var error = Console.Error;
+        try
+        {
+            var folder = Path.Combine(dir, "model");
+            var config = new DP.Runtime.Backbones.Bert.BertConfig
+            {
+                ModelType = problem == "roberta" ? "roberta" : "bert",
+                VocabSize = 50, HiddenSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 4, IntermediateSize = 32, MaxPositionEmbeddings = 64,
+            };
+            using (var model = new DP.Runtime.Backbones.Bert.BertModel(config))
+                DP.Runtime.Weights.HuggingFace.HuggingFaceFolder.Save(model, folder);
+            File.WriteAllLines(Path.Combine(folder, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", .. Enumerable.Range(0, 45).Select(i => "w" + i)]);
+            var configPath = Path.Combine(folder, "config.json");
+            if (problem == "misshaped")
+                File.WriteAllText(configPath, System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(configPath), "\"intermediate_size\":\\s*32", "\"intermediate_size\": 24"));
+            var options = new ExperimentOptions { Name = "bad-folder" };
+            options.Backbone.Source = folder;
+            options.Task.Kind = DataKind.Custom;
+            options.Task.Fields = ["text"];
+            options.Task.DataDir = Path.Combine(dir, "data");
+
+            var captured = new StringWriter();
+            Console.SetError(captured);
+            var code = ExperimentCli.Run(options, ["--output", Path.Combine(dir, "runs")], Override);
+
+            Assert.Equal(ExperimentCli.Failed, code);
+            Assert.Contains(messagePart, captured.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", captured.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Console.SetError(error);
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
 }
