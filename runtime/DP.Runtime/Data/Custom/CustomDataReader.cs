@@ -2,6 +2,7 @@ using CsvHelper;
 using DP.Runtime.Data.Examples;
 using DP.Runtime.Data.Json;
 using DP.Runtime.Data.SuperGlue;
+using DP.Runtime.Data.Text;
 using DP.Runtime.Experiments;
 
 namespace DP.Runtime.Data.Custom;
@@ -36,18 +37,21 @@ public static class CustomDataReader
     {
         var list = new List<TaskExample>();
         // Bad quoting is an error (CsvHelper would otherwise repair it silently).
+        // No file content in CsvHelper's messages.
         var options = CsvReaderOptions.Default with
         {
             TrackLineNumbers = true, Separator = ',', MalformedData = CsvMalformedDataHandling.Throw,
+            IncludeValuesInExceptions = false,
         };
-        using var csv = CsvReader.FromFile(path, options);
+        // Decoded strictly here: CsvHelper reads invalid UTF-8 as U+FFFD whatever its Encoding option says.
+        using var csv = CsvReader.FromText(StrictUtf8.ReadAllText(path), options);
         try
         {
             csv.ReadHeader();
             var headers = csv.Headers;
             foreach (var f in fields)
                 if (!headers.Contains(f))
-                    throw new DataFormatException(path, 1, f, $"no such column; the header has {string.Join(", ", headers)}");
+                    throw new DataFormatException(path, 1, f, MissingColumn(headers, f));
             var hasLabel = headers.Contains(labelField);
             while (csv.Read())
             {
@@ -75,6 +79,19 @@ public static class CustomDataReader
             throw new DataFormatException(path, line, e.Member ?? "(record)", $"malformed CSV: {e.Message}");
         }
         return list;
+    }
+
+    /// <summary>
+    /// Says the column is missing without echoing the header: the file may be any file at all (a wrong path), so
+    /// only a header cell that is the field's name in other case or spelling (Text, TEXT, te_xt) is named.
+    /// </summary>
+    static string MissingColumn(IReadOnlyList<string> headers, string field)
+    {
+        static string Key(string name) => new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+        var close = headers.FirstOrDefault(h => Key(h) == Key(field));
+        return close is null
+            ? $"no such column in the header row (line 1, {headers.Count} columns); it must name every field in task.fields"
+            : $"no such column in the header row; did you mean '{close}'? (column names are case-sensitive)";
     }
 
     static string? NonEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;

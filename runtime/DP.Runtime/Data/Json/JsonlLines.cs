@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DP.Runtime.Data.Text;
 
 namespace DP.Runtime.Data.Json;
 
@@ -9,10 +10,8 @@ public static class JsonlLines
     public static IEnumerable<JsonRecord> Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Data file not found: {path}", path);
-        var lineNumber = 0;
-        foreach (var text in File.ReadLines(path))
+        foreach (var (lineNumber, text) in StrictUtf8.ReadLines(path))
         {
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(text)) continue;
             JsonDocument doc;
             try

@@ -80,10 +80,12 @@ public static class TaskDataLoader
             var ex = train[i];
             if (encoder.ClassIndex(ex) >= 0) trainIndices.Add(i);
             else if (ex.IsMultipleChoice && ex.GoldAnswers is not null) unanswerable++;
-            else
-                throw new DataFormatException(ex.Source.File, ex.Source.Line, ex.IsMultipleChoice ? "label" : options.LabelField,
-                    "training example has no label");
+            else throw NoLabel(ex, options, "training example has no label");
         }
+        // Validation examples are scored: one without a label would silently drop out of every metric.
+        foreach (var ex in validation)
+            if (encoder.ClassIndex(ex) < 0 && ex.GoldAnswers is null)
+                throw NoLabel(ex, options, "validation example has no label; every validation example is scored, so each needs one");
         if (options.FewShot is { } fewShot)
             trainIndices = metric == MetricKind.MultiRc
                 ? SampleQuestions(train, trainIndices, fewShot, where)
@@ -124,6 +126,9 @@ public static class TaskDataLoader
             test is null ? null
                 : new TaskEvaluationSet($"{definition.Name}/test", info, metric, test, testEncoded!, evalBatchSize, layout, positive));
     }
+
+    static DataFormatException NoLabel(TaskExample example, TaskOptions options, string problem)
+        => new(example.Source.File, example.Source.Line, example.IsMultipleChoice ? "label" : options.LabelField, problem);
 
     /// <summary>
     /// A classification training set with a single class teaches a constant: worth saying before a run wastes hours.
