@@ -44,6 +44,25 @@ public static class ExperimentCli
                 Console.WriteLine(CliArguments.Usage);
                 return Ok;
             }
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(CliArguments.Usage);
+            return Usage;
+        }
+        try
+        {
+            // The spec's own paths, before the command line replaces any of them.
+            SpecPaths.Check(defaults, Directory.GetCurrentDirectory());
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return Failed;
+        }
+        try
+        {
             cli.ApplyTo(defaults, applyOverride);
         }
         catch (ArgumentException e)

@@ -323,4 +323,53 @@ public class ExperimentCliTests
             try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
         }
     }
+
+    // Issue 15 item 15: a relative spec path that climbs out of the project (or of data_dir) is refused before
+    // anything is read or written; the message names the key.
+    [Theory]
+    [InlineData("outputs.dir")]
+    [InlineData("task.data_dir")]
+    [InlineData("task.train_file")]
+    [InlineData("task.multitask[0].validation_file")]
+    public void ASpecPathClimbingOutOfTheProjectIsRefused(string key)
+    {
+        var escape = "../../dp-escape-" + Guid.NewGuid().ToString("N");
+        var options = new ExperimentOptions { Name = "escape" };
+        switch (key)
+        {
+            case "outputs.dir": options.Output.Dir = escape; break;
+            case "task.data_dir": options.Task.DataDir = "data/" + escape; break;
+            case "task.train_file": options.Task.TrainFile = escape + "/train.jsonl"; break;
+            default: options.Task.Multitask = [new TaskOptions { ValidationFile = escape + "/val.jsonl" }]; break;
+        }
+        var error = Console.Error;
+        var captured = new StringWriter();
+        try
+        {
+            Console.SetError(captured);
+            Assert.Equal(ExperimentCli.Failed, ExperimentCli.Run(options, [], Override));
+        }
+        finally
+        {
+            Console.SetError(error);
+        }
+        Assert.Contains(key + ":", captured.ToString(), StringComparison.Ordinal);
+        Assert.Contains("'..'", captured.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SpecPathsInsideTheProjectAbsoluteOnesAndCommandLineOnesAreAccepted()
+    {
+        var project = Path.Combine(Path.GetTempPath(), "dp-paths", "project");
+        var options = new ExperimentOptions { Name = "inside" };
+        options.Output.Dir = "./runs/../runs2";
+        options.Task.DataDir = Path.Combine(Path.GetTempPath(), "elsewhere", "data"); // absolute: explicitly chosen
+        options.Task.TrainFile = "sub/../train.jsonl";
+        options.Task.TestFile = "";
+        SpecPaths.Check(options, project);
+
+        options.Task.ValidationFile = "../val.jsonl"; // out of data_dir, absolute or not
+        var e = Assert.Throws<ArgumentException>(() => SpecPaths.Check(options, project));
+        Assert.Contains("task.validation_file", e.Message, StringComparison.Ordinal);
+    }
 }
