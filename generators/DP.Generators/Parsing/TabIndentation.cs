@@ -37,20 +37,13 @@ internal static class TabIndentation
         return tab >= 0 && tab < key.Start ? At(path, text, tab) : null;
     }
 
-    // The offset of a tab among the line's leading blanks and block-sequence dashes, or -1.
+    // The offset of a tab among the line's leading blanks, or -1 (a tab after a list dash is separation, not indentation).
     private static int TabInIndentation(string text, int lineStart)
     {
         for (var i = lineStart; i < text.Length; i++)
         {
-            switch (text[i])
-            {
-                case '\t': return i;
-                case ' ':
-                case '-':
-                    continue;
-                default:
-                    return -1;
-            }
+            if (text[i] == '\t') return i;
+            if (text[i] != ' ') return -1;
         }
         return -1;
     }
