@@ -67,11 +67,20 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InternalError = Error(DiagnosticIds.InternalError, "Internal generator error",
         "The DP spec generator failed on this file ({0}); please report it with the spec");
 
+    public static readonly DiagnosticDescriptor SweepAxis = Error(DiagnosticIds.SweepAxis, "Sweep axis problem",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor SweepExclusion = Error(DiagnosticIds.SweepExclusion, "Sweep exclusion matches nothing",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor SweepTrials = Error(DiagnosticIds.SweepTrials, "Sweep has no trials or too many",
+        "{0}");
+
     public static readonly IReadOnlyList<DiagnosticDescriptor> All = new[]
     {
         YamlSyntax, UnknownKey, DuplicateKey, WrongShape, WrongType, OutOfRange, UnknownChoice, MissingKey, InvalidName,
         DuplicateExperiment, MethodMismatch, TaskRule, TemplateField, FewShotChoice, BestMetric, Inconsistent, FieldName,
-        InternalError,
+        InternalError, SweepAxis, SweepExclusion, SweepTrials,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

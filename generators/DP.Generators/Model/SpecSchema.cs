@@ -6,7 +6,7 @@ namespace DP.Generators.Model;
 /// <summary>
 /// Every scalar key of a *.dp.yaml spec, mirroring DP.Runtime.Experiments.ExperimentOptions. The validator, the
 /// emitted overrides and docs/spec.md all follow this one table. Structured keys (experiment, preset, task.fields,
-/// task.labels, task.multitask) are handled by the validator directly and listed in <see cref="StructuredKeys"/>.
+/// task.labels, task.multitask, sweep) are handled by the validator directly and listed in <see cref="StructuredKeys"/>.
 /// </summary>
 public static class SpecSchema
 {
@@ -15,6 +15,13 @@ public static class SpecSchema
     public const string TaskLabels = "task.labels";
     public const string TaskMultitask = "task.multitask";
     public const string FewShotGroup = "task.few_shot";
+    public const string Sweep = "sweep";
+
+    /// <summary>Words of the sweep section that are not override keys: the seed shorthand, zipped axes, exclusions.</summary>
+    public const string SweepSeeds = "seeds", SweepZip = "zip", SweepExclude = "exclude";
+
+    /// <summary>The override key <c>seeds:</c> stands for.</summary>
+    public const string SeedKey = "training.seed";
 
     /// <summary>Keys that hold a mapping of further keys.</summary>
     public static readonly IReadOnlyList<string> Groups = new[]
@@ -22,7 +29,7 @@ public static class SpecSchema
         "backbone", "task", "method", "method.pool", "method.gumbel", "head", "training", "outputs", FewShotGroup,
     };
 
-    public static readonly IReadOnlyList<string> StructuredKeys = new[] { Experiment, SpecPresets.Key, TaskFields, TaskLabels, TaskMultitask };
+    public static readonly IReadOnlyList<string> StructuredKeys = new[] { Experiment, SpecPresets.Key, TaskFields, TaskLabels, TaskMultitask, Sweep };
 
     public static readonly IReadOnlyList<string> SuperGlueTasks = new[] { "boolq", "cb", "copa", "multirc", "record", "rte", "wic", "wsc" };
 
