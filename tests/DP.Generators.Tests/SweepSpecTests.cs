@@ -54,6 +54,16 @@ public class SweepSpecTests
     }
 
     [Fact]
+    public void The_worked_example_of_docs_sweeps_md_has_the_trial_count_it_states()
+    {
+        var docs = File.ReadAllText(Path.Combine(DiagnosticTests.RepoRoot(), "docs/sweeps.md"));
+        var start = docs.IndexOf("```yaml\n", StringComparison.Ordinal) + "```yaml\n".Length;
+        var spec = docs.Substring(start, docs.IndexOf("```", start, StringComparison.Ordinal) - start);
+        Assert.Equal(45, Sweep(spec).Trials.Count);
+        Assert.Contains("45 trials", docs, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Trial_count_and_table_are_generated()
     {
         var run = GeneratorHarness.Run("specs/s.dp.yaml", SampleSpecs.SweepSuperGlue);
@@ -99,6 +109,13 @@ public class SweepSpecTests
     [Fact]
     public void DP0019_a_repeated_value()
         => AssertAt(Single(Head + "sweep:\n  training.learning_rate: [0.1, 1e-1]\n"), "DP0019", 5, 33, "twice");
+
+    [Fact]
+    public void DP0019_a_zipped_group_repeating_a_whole_tuple_but_not_a_single_value()
+    {
+        Assert.Equal(3, Sweep(Head + "sweep:\n  zip:\n    - { method.kind: [prompt, prefix, dynamic], method.position: [prefix, prefix, instance] }\n").Trials.Count);
+        AssertAt(Single(Head + "sweep:\n  zip:\n    - { method.kind: [prompt, prompt], method.position: [prefix, prefix] }\n"), "DP0019", 6, 7, "positions 1 and 2");
+    }
 
     [Fact]
     public void DP0019_zipped_lists_of_different_lengths()

@@ -158,7 +158,8 @@ public sealed partial class SpecValidator
         return axis;
     }
 
-    private List<string>? BindSweptValues(RawScalar keyNode, RawNode value, string key)
+    // allowRepeats: a zipped list may repeat a value (its group's tuples must still differ).
+    private List<string>? BindSweptValues(RawScalar keyNode, RawNode value, string key, bool allowRepeats = false)
     {
         var option = SweptOption(keyNode, key);
         if (option is null) return null;
@@ -178,7 +179,7 @@ public sealed partial class SpecValidator
             }
             var text = ConvertSweepValue(option, raw);
             if (text is null) continue;
-            if (values.Contains(text))
+            if (!allowRepeats && values.Contains(text))
             {
                 Report(DiagnosticIds.SweepAxis, raw.Span, "'" + key + "' lists the value '" + raw.Value + "' twice; each trial must differ");
                 continue;
@@ -234,7 +235,7 @@ public sealed partial class SpecValidator
             foreach (var e in map.Entries)
             {
                 var key = e.Key.Value == SpecSchema.SweepSeeds ? SpecSchema.SeedKey : e.Key.Value;
-                var values = BindSweptValues(e.Key, e.Value, key);
+                var values = BindSweptValues(e.Key, e.Value, key, allowRepeats: true);
                 if (values is null) continue;
                 if (columns.Count > 0 && values.Count != columns[0].Count)
                 {
@@ -249,6 +250,13 @@ public sealed partial class SpecValidator
             }
             if (columns.Count != map.Entries.Count) continue;
             for (var row = 0; row < columns[0].Count; row++) axis.Tuples.Add(columns.Select(c => c[row]).ToArray());
+            var repeated = axis.Tuples.Select((t, row) => (Text: string.Join("\n", t), Row: row)).GroupBy(t => t.Text).FirstOrDefault(g => g.Count() > 1);
+            if (repeated is not null)
+            {
+                Report(DiagnosticIds.SweepAxis, map.Span, "this zipped group has the same values at positions "
+                    + string.Join(" and ", repeated.Select(r => (r.Row + 1).ToString(CultureInfo.InvariantCulture))) + "; each trial must differ");
+                continue;
+            }
             yield return axis;
         }
     }

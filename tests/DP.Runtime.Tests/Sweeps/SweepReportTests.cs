@@ -16,6 +16,7 @@ public class SweepReportTests
         {
             case "method.kind": o.Method.Kind = Enum.Parse<MethodKind>(value, ignoreCase: true); break;
             case "training.seed": o.Training.Seed = int.Parse(value, CultureInfo.InvariantCulture); break;
+            case "method.position": o.Method.Position = Enum.Parse<PositionPolicy>(value, ignoreCase: true); break;
             default: throw new ArgumentException($"unknown key '{key}'.");
         }
     }
@@ -93,6 +94,39 @@ public class SweepReportTests
             using (var json = JsonDocument.Parse(File.ReadAllText(context.Folder.ReportPath("json"))))
                 Assert.Equal(4, json.RootElement.GetProperty("unreported").GetArrayLength());
             Assert.True(new FileInfo(context.Folder.ReportPath("png")).Length > 1000);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_key_zipped_with_the_method_does_not_keep_it_from_its_baseline()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var defaults = new ExperimentOptions { Name = "tied" };
+            defaults.Task.Kind = DataKind.Custom;
+            defaults.Output.Dir = dir;
+            var sweep = new SweepDefinition(["method.kind", "method.position", "training.seed"],
+                [["prompt", "prefix", "1"], ["prompt", "prefix", "2"], ["dynamic", "instance", "1"], ["dynamic", "instance", "2"]]);
+            var context = new SweepContext(defaults, Override, sweep, SweepFolder.For(defaults), []);
+            double[] accuracy = [0.5, 0.6, 0.7, 0.7];
+            foreach (var trial in context.Trials)
+            {
+                var view = context.View(trial);
+                Directory.CreateDirectory(Path.Combine(view.Folder, "tied"));
+                File.WriteAllText(Path.Combine(view.Folder, "tied", "results.json"), JsonSerializer.Serialize(new { validation = new { accuracy = accuracy[trial.Index] } }));
+                new TrialState { Index = trial.Index, Status = TrialStatus.Finished, ExitCode = 0, ConfigSha256 = view.ConfigSha256! }.Write(view.Folder);
+            }
+            var report = SweepReport.Build(context, null, null);
+            Assert.True(report.Comparisons.Count == 1, string.Join("; ", report.Unreported.Select(u => u.State)) + " | " + string.Join("; ", report.Rows.Select(r => r.Configuration)));
+            var c = report.Comparisons[0];
+            Assert.Equal(("method.kind=dynamic method.position=instance", "method.kind=prompt method.position=prefix", 2),
+                (c.Configuration, c.Baseline, c.Difference.N));
+            Assert.Equal(0.15, c.Difference.Mean, 9);
         }
         finally
         {

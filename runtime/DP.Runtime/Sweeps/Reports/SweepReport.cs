@@ -70,25 +70,35 @@ public sealed record SweepReport(
     private static string? MethodOf(SweepContext context, int index) => context.Trials[index].Get(MethodKey);
 
     /// <summary>The trial's overrides that make its configuration (not seed, not task), as text.</summary>
-    public static string ConfigurationOf(SweepTrial trial, string? replaceMethod = null)
+    public static string ConfigurationOf(SweepTrial trial, IReadOnlySet<string>? leaveOut = null)
     {
-        var parts = trial.Overrides.Where(o => o.Key != SeedKey && !TaskKeys.Contains(o.Key))
-            .Select(o => o.Key == MethodKey && replaceMethod is not null ? o with { Value = replaceMethod } : o).ToList();
+        var parts = trial.Overrides.Where(o => o.Key != SeedKey && !TaskKeys.Contains(o.Key) && leaveOut?.Contains(o.Key) != true).ToList();
         return parts.Count == 0 ? "(spec)" : string.Join(" ", parts);
     }
 
+    // Keys whose value follows from method.kind in every trial (zipped with it, e.g. method.position): a method is
+    // compared with the baseline's trial that has its own value of them.
+    private static HashSet<string> TiedToMethod(IReadOnlyList<SweepTrial> trials)
+        => trials.SelectMany(t => t.Overrides.Select(o => o.Key)).Distinct()
+            .Where(k => k != MethodKey && trials.GroupBy(t => t.Get(MethodKey)).All(g => g.Select(t => t.Get(k)).Distinct().Count() == 1))
+            .ToHashSet();
+
     private static IReadOnlyList<Comparison> Compare(SweepContext context, List<TrialScore> scores, string baseline)
     {
-        var bySeed = scores.ToDictionary(s => (s.Task, s.Configuration, s.Seed));
+        var leaveOut = TiedToMethod(context.Trials);
+        leaveOut.Add(MethodKey);
+        string Match(TrialScore s) => ConfigurationOf(context.Trials[s.Index], leaveOut);
+        var baselines = scores.Where(s => context.Trials[s.Index].Get(MethodKey) == baseline)
+            .ToDictionary(s => (s.Task, Match(s), s.Seed));
         var result = new List<Comparison>();
         foreach (var g in scores.GroupBy(s => (s.Task, s.Configuration)))
         {
-            var trial = context.Trials[g.First().Index];
-            if (trial.Get(MethodKey) is not { } method || method == baseline) continue;
-            var against = ConfigurationOf(trial, baseline);
-            var pairs = g.Where(s => bySeed.ContainsKey((s.Task, against, s.Seed)))
-                .Select(s => (s.Score, bySeed[(s.Task, against, s.Seed)].Score)).ToList();
-            if (pairs.Count > 0) result.Add(new Comparison(g.Key.Task, g.Key.Configuration, against, SweepStatistics.Paired(pairs)));
+            if (context.Trials[g.First().Index].Get(MethodKey) is not { } method || method == baseline) continue;
+            var pairs = g.Where(s => baselines.ContainsKey((s.Task, Match(s), s.Seed)))
+                .Select(s => (Score: s.Score, Against: baselines[(s.Task, Match(s), s.Seed)])).ToList();
+            if (pairs.Count > 0)
+                result.Add(new Comparison(g.Key.Task, g.Key.Configuration, pairs[0].Against.Configuration,
+                    SweepStatistics.Paired(pairs.Select(p => (p.Score, p.Against.Score)).ToList())));
         }
         return result;
     }
