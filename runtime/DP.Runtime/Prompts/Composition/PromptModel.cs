@@ -138,12 +138,12 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
 
         var u = NeedsInstance ? Representation(batch) : null;
         var prompt = source.Rows(b, u);
-        Tensor? keep = _parts.LengthLogits is { } lengthLogits ? KeepMask.FromLengthChoice(Choose(lengthLogits.Logits(b, u))) : null;
+        Tensor? keep = _parts.LengthLogits is { } lengthLogits ? KeepMask.FromLengthChoice(Choose(lengthLogits, b, u)) : null;
         PromptSplit split = _parts.Position switch
         {
             PositionPolicy.Prefix => new PromptSplit.Fixed(0),
             PositionPolicy.Postfix => new PromptSplit.Fixed(source.Length),
-            _ => new PromptSplit.OneHot(Choose(_parts.PositionLogits!.Logits(b, u))),
+            _ => new PromptSplit.OneHot(Choose(_parts.PositionLogits!, b, u)),
         };
         var assembled = assembler.Assemble(tokens, batch.AttentionMask, batch.TokenTypeIds, prompt, split, keep);
         return new BackboneInput(assembled.InputsEmbeds, assembled.AttentionMask, TokenTypeIds: assembled.TokenTypeIds, DecoderInputIds: decoderIds);
@@ -174,9 +174,19 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
     public Tensor Representation(ModelBatch batch) =>
         (_parts.Instances ?? throw new InvalidOperationException("This method has no instance representation.")).Get(batch);
 
-    /// <summary>Training: a hard straight-through Gumbel sample; evaluation: the argmax, no noise.</summary>
-    private Tensor Choose(Tensor logits) =>
-        training ? _gumbel.Sample(logits, _extra[TemperatureKey]) : HardGumbelSoftmax.ArgMax(logits);
+    /// <summary>
+    /// Training: a hard straight-through Gumbel sample, one per row for an instance-level choice and one for the whole
+    /// batch for a task-level choice (the authors draw a single sample over the task logits and use it for every row);
+    /// evaluation: the argmax, no noise.
+    /// </summary>
+    private Tensor Choose(ChoiceLogits choice, long rows, Tensor? u)
+    {
+        if (!training) return HardGumbelSoftmax.ArgMax(choice.Logits(rows, u));
+        double temperature = _extra[TemperatureKey];
+        return choice.NeedsInstance
+            ? _gumbel.Sample(choice.Logits(rows, u), temperature)
+            : _gumbel.Sample(choice.Logits(1, u), temperature).expand(rows, -1);
+    }
 
     public (int[] Split, int[] Length) Choices(ModelBatch batch)
     {
