@@ -117,6 +117,8 @@ public static class SpecSchema
 
         Choice("head.kind", E, "Head.Kind", "HeadKind", "auto", Words("auto", "Auto", "linear", "Linear", "verbalizer", "Verbalizer"), "classification head"),
         Choice("head.pooling", E, "Head.Pooling", "Pooling", "mean", Words("mean", "Mean", "first", "First"), "pooling for a linear head"),
+        Choice("head.decoder_prefix", E, "Head.DecoderPrefix", "DecoderPrefix", "sentinel", Words("sentinel", "Sentinel", "start", "Start"),
+            "T5 verbalizer: the decoder reads <pad> <extra_id_0> (sentinel, as the authors) or <pad> only (start) before the label word"),
 
         Choice("training.optimizer", E, "Training.Optimizer", "OptimizerKind", "adamw", Words("adafactor", "Adafactor", "adamw", "AdamW"), "optimizer"),
         Real("training.learning_rate", E, "Training.LearningRate", "0.003", 0, true, null, "base learning rate"),

@@ -17,6 +17,7 @@ public enum GumbelSchedule { Compound, Exponential }
 public enum InstanceFeatures { Encoder, Embeddings }
 public enum HeadKind { Auto, Linear, Verbalizer }
 public enum Pooling { Mean, First }
+public enum DecoderPrefix { Sentinel, Start }
 public enum OptimizerKind { Adafactor, AdamW }
 public enum LrSchedule { Constant, Linear }
 public enum DeviceChoice { Auto, Cpu, Cuda }
@@ -109,6 +110,11 @@ public sealed class HeadOptions
 {
     public HeadKind Kind { get; set; } = HeadKind.Auto;
     public Pooling Pooling { get; set; } = Pooling.Mean;
+    /// <summary>
+    /// Verbalizer (T5): what the decoder reads before the label word. Sentinel: the start token then &lt;extra_id_0&gt;
+    /// (OpenPrompt's T5LMTokenizerWrapper, as the authors ran T5 LM-adapted); Start: the start token only.
+    /// </summary>
+    public DecoderPrefix DecoderPrefix { get; set; } = DecoderPrefix.Sentinel;
 }
 
 public sealed class TrainingOptions
