@@ -134,6 +134,7 @@ public static class SpecSchema
         Int("training.eval_batch_size", E, "Training.EvalBatchSize", "32", 1, null, "evaluation batch size"),
         Int("training.gradient_accumulation", E, "Training.GradientAccumulation", "1", 1, null, "batches per optimizer step"),
         Flag("training.gradient_checkpointing", E, "Training.GradientCheckpointing", false, "re-run each backbone layer in backward instead of keeping its activations (less memory, ~1/3 more compute)"),
+        Flag("training.dropout", E, "Training.Dropout", true, "dropout in training at the backbone config's rates, frozen backbones and P-tuning v2 prefixes included; false = none (OpenPrompt's plm_eval_mode)"),
         Real("training.clip_norm", E, "Training.ClipNorm", "1", 0, false, null, "gradient norm clip; 0 = off"),
         Int("training.eval_every", E, "Training.EvalEvery", "50", 1, null, "steps between evaluations"),
         Int("training.early_stopping_patience", E, "Training.EarlyStoppingPatience", "0", 0, null, "evaluations without improvement before stopping; 0 = never"),

@@ -205,6 +205,7 @@ public static class ExperimentCli
             Training.Determinism.Seed(t.Seed);
             var (backbone, tokenizer) = LoadBackbone(options.Backbone, device);
             backbone.GradientCheckpointing = t.GradientCheckpointing;
+            backbone.Dropout.Enabled = t.Dropout;
             var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed);
             foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");
             IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;

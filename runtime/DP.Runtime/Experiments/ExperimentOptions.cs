@@ -134,6 +134,11 @@ public sealed class TrainingOptions
     public int GradientAccumulation { get; set; } = 1;
     /// <summary>Activation checkpointing in the backbone: each layer runs again in backward instead of keeping its activations.</summary>
     public bool GradientCheckpointing { get; set; }
+    /// <summary>
+    /// Dropout in training at the backbone config's rates, frozen backbones included (as the authors ran: OpenPrompt's
+    /// plm_eval_mode off), and on P-tuning v2's prefixes; false = none (plm_eval_mode on).
+    /// </summary>
+    public bool Dropout { get; set; } = true;
     public double ClipNorm { get; set; } = 1.0;
     public int EvalEvery { get; set; } = 50;
     /// <summary>Evaluations without improvement before stopping; 0 = never stop early.</summary>

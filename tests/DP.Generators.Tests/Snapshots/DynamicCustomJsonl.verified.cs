@@ -69,6 +69,7 @@ namespace Demo.App
             "training.eval_batch_size",
             "training.gradient_accumulation",
             "training.gradient_checkpointing",
+            "training.dropout",
             "training.clip_norm",
             "training.eval_every",
             "training.early_stopping_patience",
@@ -125,6 +126,7 @@ namespace Demo.App
             options.Training.EvalBatchSize = 32;
             options.Training.GradientAccumulation = 1;
             options.Training.GradientCheckpointing = false;
+            options.Training.Dropout = true;
             options.Training.ClipNorm = 1d;
             options.Training.EvalEvery = 50;
             options.Training.EarlyStoppingPatience = 0;
@@ -229,6 +231,7 @@ namespace Demo.App
                 case "training.eval_batch_size": options.Training.EvalBatchSize = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
                 case "training.gradient_accumulation": options.Training.GradientAccumulation = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
                 case "training.gradient_checkpointing": options.Training.GradientCheckpointing = global::DP.Generated.DpSpecValues.Bool(key, value); return;
+                case "training.dropout": options.Training.Dropout = global::DP.Generated.DpSpecValues.Bool(key, value); return;
                 case "training.clip_norm": options.Training.ClipNorm = global::DP.Generated.DpSpecValues.Double(key, value, 0d, false, null); return;
                 case "training.eval_every": options.Training.EvalEvery = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
                 case "training.early_stopping_patience": options.Training.EarlyStoppingPatience = global::DP.Generated.DpSpecValues.Int(key, value, 0d, null); return;

@@ -41,6 +41,8 @@ internal sealed class TinySeq2Seq : nn.Module, IPromptableBackbone
     public ScalarType ComputeDType => encoder.ComputeDType;
     public Tensor EmbedTokens(Tensor inputIds) => encoder.EmbedTokens(inputIds);
     public bool GradientCheckpointing { get => encoder.GradientCheckpointing; set => encoder.GradientCheckpointing = value; }
+    public DP.Runtime.Backbones.Dropout.SeededDropout Dropout => encoder.Dropout;
+    public double HiddenDropoutRate => encoder.HiddenDropoutRate;
 
     public BackboneOutput Forward(BackboneInput input)
     {

@@ -109,13 +109,20 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         return loss.MoveToOuterDisposeScope();
     }
 
-    // The Gumbel noise generators travel in training checkpoints (resumed runs draw the same noise).
+    // The Gumbel noise and dropout generators travel in training checkpoints (resumed runs draw the same noise and masks).
     IReadOnlyDictionary<string, Tensor> IRandomStateOwner.SaveRandomState() =>
-        _gumbel.SaveState().ToDictionary(kv => "gumbel/" + kv.Key, kv => kv.Value);
+        _gumbel.SaveState().Select(kv => ("gumbel/" + kv.Key, kv.Value))
+            .Concat(_parts.Backbone.Dropout.Generators.SaveState().Select(kv => ("dropout/" + kv.Key, kv.Value)))
+            .ToDictionary(kv => kv.Item1, kv => kv.Item2);
 
-    void IRandomStateOwner.LoadRandomState(IReadOnlyDictionary<string, Tensor> states) =>
-        _gumbel.LoadState(states.Where(kv => kv.Key.StartsWith("gumbel/", StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key["gumbel/".Length..], kv => kv.Value));
+    void IRandomStateOwner.LoadRandomState(IReadOnlyDictionary<string, Tensor> states)
+    {
+        _gumbel.LoadState(Streams(states, "gumbel/"));
+        _parts.Backbone.Dropout.Generators.LoadState(Streams(states, "dropout/"));
+    }
+
+    private static Dictionary<string, Tensor> Streams(IReadOnlyDictionary<string, Tensor> states, string prefix) =>
+        states.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
 
     public void OnOptimizerStep(long step)
     {
@@ -132,7 +139,7 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         var tokens = _parts.Backbone.EmbedTokens(batch.InputIds);
         var decoderIds = HeadFor(batch).Head.DecoderInputIds(b, tokens.device);
         if (_parts.Deep is { } deep)
-            return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DeepPrompt: deep.Build(b), DecoderInputIds: decoderIds);
+            return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DeepPrompt: deep.Build(b, _parts.Backbone.Dropout, _parts.Backbone.HiddenDropoutRate), DecoderInputIds: decoderIds);
         if (_parts.Source is not { } source || _parts.Assembler is not { } assembler)
             return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DecoderInputIds: decoderIds);
 

@@ -29,6 +29,7 @@ public static class PromptModelFactory
         using var gen = new Generator(unchecked((ulong)seed));
         int n = method.PromptLength;
 
+        backbone.Dropout.Reseed(seed);
         if (method.Kind == MethodKind.FineTune)
         {
             foreach (var p in backbone.Module.parameters()) p.requires_grad = true;
