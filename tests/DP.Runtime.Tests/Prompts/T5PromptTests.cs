@@ -12,9 +12,11 @@ namespace DP.Runtime.Tests.Prompts;
 /// <summary>The prompt methods on the real (tiny, random) T5 backbone: T5 layout, verbalizer, deep prompts.</summary>
 public class T5PromptTests
 {
+    /// <summary>Weights from a generator of the test's own: the same tiny T5 every run, whatever else draws from torch's.</summary>
     private static T5Model NewT5()
     {
-        var model = new T5Model(T5TestConfigs.Tiny);
+        using var weights = new Generator(13);
+        var model = new T5Model(T5TestConfigs.Tiny, weights);
         model.eval();
         return model;
     }
