@@ -18,7 +18,7 @@ namespace DP.Benchmarks;
 public static class SpeedBenchmark
 {
     public sealed record Result(string Method, string DType, int Batch, int Tokens, double SecondsPerStep, double TrainExamplesPerSecond,
-        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false, bool Checkpointing = false, double ManagedKbPerStep = 0);
+        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false, bool Checkpointing = false, double ManagedKbPerStep = 0, bool Dropout = true);
 
     public static int Run(string[] args)
     {
@@ -26,7 +26,7 @@ public static class SpeedBenchmark
         if (args.Length >= 3 && args[0] == "--one")
         {
             var r = MeasureOne(args[1], args[2], Steps(args), Threads(args), args.Contains("--uncached"), tokens: Tokens(args),
-                checkpointing: args.Contains("--checkpointing"));
+                checkpointing: args.Contains("--checkpointing"), dropout: !args.Contains("--no-dropout"));
             Console.WriteLine(BenchChild.Marker + JsonSerializer.Serialize(r));
             return 0;
         }
@@ -37,7 +37,7 @@ public static class SpeedBenchmark
             foreach (var method in methods)
             {
                 var r = RunChild(method, dtype, Steps(args), Threads(args), args.Contains("--uncached"), Tokens(args),
-                    args.Contains("--checkpointing"));
+                    args.Contains("--checkpointing"), !args.Contains("--no-dropout"));
                 if (r is null) continue;
                 results.Add(r);
                 Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step {r.TrainExamplesPerSecond,7:F1} ex/s train " +
@@ -49,7 +49,8 @@ public static class SpeedBenchmark
         Console.WriteLine();
         Console.WriteLine($"GEMM peak (1024³, {torch.get_num_threads()} threads): float32 {peakF32:F1} GFLOP/s, bfloat16 {peakBf16:F1} GFLOP/s" +
                           (args.Contains("--uncached") ? "; every timed step on unseen examples (instance features computed each step)" : "") +
-                          (args.Contains("--checkpointing") ? "; gradient checkpointing on (GFLOP/s counts the step without its re-run forward)" : ""));
+                          (args.Contains("--checkpointing") ? "; gradient checkpointing on (GFLOP/s counts the step without its re-run forward)" : "") +
+                          (args.Contains("--no-dropout") ? "; dropout off (training.dropout: false)" : "; dropout on at the backbone config's rates"));
         Console.WriteLine("| method | dtype | s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | % of GEMM peak | peak RSS MB | managed KB/step |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
@@ -77,12 +78,13 @@ public static class SpeedBenchmark
     /// <summary>--tokens N: real tokens per example before prompts (default 128).</summary>
     private static int Tokens(string[] args) => BenchArgs.Int(args, "--tokens", 128);
 
-    private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached, int tokens, bool checkpointing)
+    private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached, int tokens, bool checkpointing, bool dropout)
     {
         var args = new List<string> { "speed", "--one", method, dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture),
             "--threads", threads.ToString(CultureInfo.InvariantCulture), "--tokens", tokens.ToString(CultureInfo.InvariantCulture) };
         if (uncached) args.Add("--uncached");
         if (checkpointing) args.Add("--checkpointing");
+        if (!dropout) args.Add("--no-dropout");
         var json = BenchChild.Run(args, out var failure);
         if (json is null) Console.WriteLine($"{method} {dtype}: failed ({failure})");
         return json is null ? null : JsonSerializer.Deserialize<Result>(json);
@@ -91,8 +93,9 @@ public static class SpeedBenchmark
     /// <param name="uncached">Every timed step gets examples never seen before, so a DP instance method computes its
     /// instance features each step (as in the first epoch, or as the authors' design always does).</param>
     /// <param name="checkpointing">training.gradient_checkpointing: the backbone re-runs each layer in backward.</param>
+    /// <param name="dropout">training.dropout: dropout in the timed training steps at the backbone config's rates.</param>
     public static Result MeasureOne(string methodName, string dtypeName, int steps, int threads = 0, bool uncached = false,
-        int batch = 16, int tokens = 128, bool checkpointing = false)
+        int batch = 16, int tokens = 128, bool checkpointing = false, bool dropout = true)
     {
         if (threads > 0) torch.set_num_threads(threads);
         var method = MethodCatalog.Get(methodName);
@@ -101,6 +104,7 @@ public static class SpeedBenchmark
         var backbone = packaged.Backbone;
         if (dtype == ScalarType.BFloat16) backbone.SetComputeDType(dtype);
         backbone.GradientCheckpointing = checkpointing;
+        backbone.Dropout.Enabled = dropout;
         var special = packaged.Tokenizer.Special;
         using var model = PromptModelFactory.Create(method, new HeadOptions(), backbone, new TaskHeadInfo(2), special, seed: 1);
         var trainable = model.ParameterGroups.SelectMany(g => g.Parameters).ToList();
@@ -148,7 +152,7 @@ public static class SpeedBenchmark
         double stepFlop = StepFlops.TrainStep(forward, method.Kind == MethodKind.FineTune);
         return new Result(methodName, dtypeName, batch, tokens, secondsPerStep, batch / secondsPerStep, evalPerSecond,
             stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, ProcessMemory.PeakRssMb(),
-            torch.get_num_threads(), uncached, checkpointing, managedKbPerStep);
+            torch.get_num_threads(), uncached, checkpointing, managedKbPerStep, dropout);
     }
 
     private static ModelBatch SyntheticBatch(int batch, int tokens, int cls, int sep, int index)

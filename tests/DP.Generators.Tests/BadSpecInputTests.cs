@@ -23,8 +23,8 @@ public class BadSpecInputTests
     [InlineData("experiment: a\n" + "task:\n  kind: custom\n  fields: !!seq [text]\n  labels: { positive: great, negative: terrible }\n", 4, 11)]
     [InlineData("experiment: a\n" + Task + "training:\n  max_steps: !!int 10\n", 4, 14)]
     [InlineData("%TAG !py! tag:yaml.org,2002:python/\n---\nexperiment: !py!object:os.system a\n" + Task, 3, 13)]
-    public void DP0019_a_yaml_tag_is_a_located_error(string spec, int line, int column)
-        => AssertAt(Single(spec), "DP0019", line, column, "tag");
+    public void DP0022_a_yaml_tag_is_a_located_error(string spec, int line, int column)
+        => AssertAt(Single(spec), "DP0022", line, column, "tag");
 
     // Item 8: a tab in the indentation is reported where it is, not at (1,1).
     [Fact]
@@ -37,15 +37,15 @@ public class BadSpecInputTests
 
     // Item 9: names long enough to break the compiler's metadata limits.
     [Fact]
-    public void DP0020_a_very_long_experiment_name_is_bounded()
-        => AssertAt(Single("experiment: " + new string('a', 1100) + "\n" + Task), "DP0020", 1, 13, "experiment");
+    public void DP0023_a_very_long_experiment_name_is_bounded()
+        => AssertAt(Single("experiment: " + new string('a', 1100) + "\n" + Task), "DP0023", 1, 13, "experiment");
 
     [Fact]
-    public void DP0020_a_very_long_field_name_is_bounded()
+    public void DP0023_a_very_long_field_name_is_bounded()
     {
         var field = new string('f', 1100);
         var spec = "experiment: a\ntask:\n  kind: custom\n  fields: [text, " + field + "]\n  labels: { positive: great, negative: terrible }\n";
-        AssertAt(Single(spec), "DP0020", 4, 18, "field");
+        AssertAt(Single(spec), "DP0023", 4, 18, "field");
     }
 
     [Fact]
@@ -62,30 +62,30 @@ public class BadSpecInputTests
     [InlineData(14_000, false)]
     [InlineData(200_000, false)]
     [InlineData(100_000, true)]
-    public void DP0020_deep_nesting_is_bounded(int depth, bool mappings)
+    public void DP0023_deep_nesting_is_bounded(int depth, bool mappings)
     {
         var deep = mappings ? string.Concat(Enumerable.Repeat("{a: ", depth)) + "b" + new string('}', depth) : new string('[', depth) + new string(']', depth);
         var d = Single("experiment: a\n" + Task + "training:\n  max_steps: " + deep + "\n");
         // Reported where the nesting passes the limit (the value itself is already three levels down).
         Assert.Equal(4, d.Location.GetLineSpan().StartLinePosition.Line + 1);
-        Assert.Equal("DP0020", d.Id);
+        Assert.Equal("DP0023", d.Id);
         Assert.Contains("nest", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void DP0020_deep_block_nesting_is_bounded()
+    public void DP0023_deep_block_nesting_is_bounded()
     {
         var sb = new StringBuilder("experiment: a\n" + Task + "extra:\n");
         for (var i = 1; i <= 3000; i++) sb.Append(new string(' ', i)).Append("k:\n");
         var d = Single(sb.ToString());
-        Assert.Equal("DP0020", d.Id);
+        Assert.Equal("DP0023", d.Id);
     }
 
     // Item 11: bytes that are not UTF-8 (FF FE inside a label word), decoded either way the compiler may decode them.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void DP0021_invalid_utf8_in_a_label_word_is_located(bool codePageFallback)
+    public void DP0024_invalid_utf8_in_a_label_word_is_located(bool codePageFallback)
     {
         var before = Encoding.UTF8.GetBytes("experiment: a\n# caf\u00e9 is fine\ntask:\n  kind: custom\n  fields: [text]\n  labels: { positive: gr");
         var after = Encoding.UTF8.GetBytes("eat, negative: terrible }\n");
@@ -94,7 +94,7 @@ public class BadSpecInputTests
         var run = GeneratorHarness.Run(new AdditionalText[] { new BytesAdditionalText("specs/bad.dp.yaml", bytes, encoding) });
         Assert.Null(run.Result.Results.Single().Exception);
         var d = Assert.Single(run.Diagnostics);
-        AssertAt(d, "DP0021", 6, 25, "UTF-8");
+        AssertAt(d, "DP0024", 6, 25, "UTF-8");
     }
 
     [Fact]

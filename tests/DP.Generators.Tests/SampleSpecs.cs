@@ -129,6 +129,20 @@ public static class SampleSpecs
         training: { best_metric: macro_f1 }
         """;
 
+    /// <summary>Two tasks × two zipped (method, learning rate) pairs × three seeds, less prefix on CB: 9 trials.</summary>
+    public const string SweepSuperGlue = """
+        experiment: rte-sweep
+        task: { kind: superglue, superglue: rte }
+        method: { kind: prompt, prompt_length: 20 }
+        sweep:
+          task.superglue: [rte, cb]
+          zip:
+            - { method.kind: [prompt, prefix], training.learning_rate: [0.3, 1e-2] }
+          seeds: 3
+          exclude:
+            - { task.superglue: cb, method.kind: prefix }
+        """;
+
     public static readonly IReadOnlyList<(string Name, string Spec)> All = new[]
     {
         ("DynamicCustomJsonl", DynamicCustomJsonl),
@@ -137,5 +151,6 @@ public static class SampleSpecs
         ("PrefixSuperGlue", PrefixSuperGlue),
         ("FineTuneCustomCsv", FineTuneCustomCsv),
         ("Multitask", Multitask),
+        ("SweepSuperGlue", SweepSuperGlue),
     };
 }

@@ -5,7 +5,7 @@ internal static class Probe
     public static int Usage(string[] args)
     {
         Console.Error.WriteLine($"unknown probe '{string.Join(' ', args)}'; probes: {MallocMmapProbe.Name}, " +
-                                $"{OpenMpWaitPolicyProbe.Name}, {InterruptSignalProbe.Name} SIGINT|SIGTERM");
+                                $"{OpenMpWaitPolicyProbe.Name}, {InterruptSignalProbe.Name} SIGINT|SIGTERM, {SweepExperimentProbe.Name} DATA_DIR ...");
         return 2;
     }
 

@@ -81,7 +81,7 @@ public sealed class SpecBuildTests(PackedSdkFixture sdk)
         Assert.NotEqual(0, build.ExitCode);
         var diagnostic = Regex.Match(build.Output, @"bytes\.dp\.yaml\((\d+),(\d+)(?:,\d+,\d+)?\): error (DP\d{4}): ([^\r\n]*)");
         Assert.True(diagnostic.Success, "no DP error located in the spec:\n" + build.Output);
-        Assert.Equal("DP0021", diagnostic.Groups[3].Value);
+        Assert.Equal("DP0024", diagnostic.Groups[3].Value);
         Assert.Equal(expectedLine, int.Parse(diagnostic.Groups[1].Value));
         Assert.Equal(word + 2 - lineStart + 1, int.Parse(diagnostic.Groups[2].Value));
     }

@@ -67,6 +67,15 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InternalError = Error(DiagnosticIds.InternalError, "Internal generator error",
         "The DP spec generator failed on this file ({0}); please report it with the spec");
 
+    public static readonly DiagnosticDescriptor SweepAxis = Error(DiagnosticIds.SweepAxis, "Sweep axis problem",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor SweepExclusion = Error(DiagnosticIds.SweepExclusion, "Sweep exclusion matches nothing",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor SweepTrials = Error(DiagnosticIds.SweepTrials, "Sweep has no trials or too many",
+        "{0}");
+
     public static readonly DiagnosticDescriptor YamlTag = Error(DiagnosticIds.YamlTag, "YAML tag in a spec",
         "YAML tags such as '{0}' are not allowed in a spec (they would ask a loader to build objects); remove the tag and write the plain value");
 
@@ -80,7 +89,7 @@ public static class DiagnosticDescriptors
     {
         YamlSyntax, UnknownKey, DuplicateKey, WrongShape, WrongType, OutOfRange, UnknownChoice, MissingKey, InvalidName,
         DuplicateExperiment, MethodMismatch, TaskRule, TemplateField, FewShotChoice, BestMetric, Inconsistent, FieldName,
-        InternalError, YamlTag, SpecLimit, InvalidEncoding,
+        InternalError, SweepAxis, SweepExclusion, SweepTrials, YamlTag, SpecLimit, InvalidEncoding,
     };
 
     private static readonly Dictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id);

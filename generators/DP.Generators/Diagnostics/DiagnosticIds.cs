@@ -24,7 +24,10 @@ public static class DiagnosticIds
     public const string Inconsistent = "DP0016";
     public const string FieldName = "DP0017";
     public const string InternalError = "DP0018";
-    public const string YamlTag = "DP0019";
-    public const string SpecLimit = "DP0020";
-    public const string InvalidEncoding = "DP0021";
+    public const string SweepAxis = "DP0019";
+    public const string SweepExclusion = "DP0020";
+    public const string SweepTrials = "DP0021";
+    public const string YamlTag = "DP0022";
+    public const string SpecLimit = "DP0023";
+    public const string InvalidEncoding = "DP0024";
 }

@@ -34,6 +34,9 @@ public sealed record ExperimentSpec(
     EquatableArray<SpecSetting> Settings,
     TaskSpec Task)
 {
+    /// <summary>The spec's <c>sweep:</c> section, expanded into trials; null when the spec has none.</summary>
+    public SweepSpec? Sweep { get; init; }
+
     public string? Get(string key)
     {
         foreach (var s in Settings) if (s.Key == key) return s.Text;

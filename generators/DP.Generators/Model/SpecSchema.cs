@@ -6,7 +6,7 @@ namespace DP.Generators.Model;
 /// <summary>
 /// Every scalar key of a *.dp.yaml spec, mirroring DP.Runtime.Experiments.ExperimentOptions. The validator, the
 /// emitted overrides and docs/spec.md all follow this one table. Structured keys (experiment, preset, task.fields,
-/// task.labels, task.multitask) are handled by the validator directly and listed in <see cref="StructuredKeys"/>.
+/// task.labels, task.multitask, sweep) are handled by the validator directly and listed in <see cref="StructuredKeys"/>.
 /// </summary>
 public static class SpecSchema
 {
@@ -15,6 +15,13 @@ public static class SpecSchema
     public const string TaskLabels = "task.labels";
     public const string TaskMultitask = "task.multitask";
     public const string FewShotGroup = "task.few_shot";
+    public const string Sweep = "sweep";
+
+    /// <summary>Words of the sweep section that are not override keys: the seed shorthand, zipped axes, exclusions.</summary>
+    public const string SweepSeeds = "seeds", SweepZip = "zip", SweepExclude = "exclude";
+
+    /// <summary>The override key <c>seeds:</c> stands for.</summary>
+    public const string SeedKey = "training.seed";
 
     /// <summary>Keys that hold a mapping of further keys.</summary>
     public static readonly IReadOnlyList<string> Groups = new[]
@@ -22,7 +29,7 @@ public static class SpecSchema
         "backbone", "task", "method", "method.pool", "method.gumbel", "head", "training", "outputs", FewShotGroup,
     };
 
-    public static readonly IReadOnlyList<string> StructuredKeys = new[] { Experiment, SpecPresets.Key, TaskFields, TaskLabels, TaskMultitask };
+    public static readonly IReadOnlyList<string> StructuredKeys = new[] { Experiment, SpecPresets.Key, TaskFields, TaskLabels, TaskMultitask, Sweep };
 
     public static readonly IReadOnlyList<string> SuperGlueTasks = new[] { "boolq", "cb", "copa", "multirc", "record", "rte", "wic", "wsc" };
 
@@ -110,6 +117,8 @@ public static class SpecSchema
 
         Choice("head.kind", E, "Head.Kind", "HeadKind", "auto", Words("auto", "Auto", "linear", "Linear", "verbalizer", "Verbalizer"), "classification head"),
         Choice("head.pooling", E, "Head.Pooling", "Pooling", "mean", Words("mean", "Mean", "first", "First"), "pooling for a linear head"),
+        Choice("head.decoder_prefix", E, "Head.DecoderPrefix", "DecoderPrefix", "sentinel", Words("sentinel", "Sentinel", "start", "Start"),
+            "T5 verbalizer: the decoder reads <pad> <extra_id_0> (sentinel, as the authors) or <pad> only (start) before the label word"),
 
         Choice("training.optimizer", E, "Training.Optimizer", "OptimizerKind", "adamw", Words("adafactor", "Adafactor", "adamw", "AdamW"), "optimizer"),
         Real("training.learning_rate", E, "Training.LearningRate", "0.003", 0, true, null, "base learning rate"),
@@ -125,6 +134,7 @@ public static class SpecSchema
         Int("training.eval_batch_size", E, "Training.EvalBatchSize", "32", 1, null, "evaluation batch size"),
         Int("training.gradient_accumulation", E, "Training.GradientAccumulation", "1", 1, null, "batches per optimizer step"),
         Flag("training.gradient_checkpointing", E, "Training.GradientCheckpointing", false, "re-run each backbone layer in backward instead of keeping its activations (less memory, ~1/3 more compute)"),
+        Flag("training.dropout", E, "Training.Dropout", true, "dropout in training at the backbone config's rates, frozen backbones and P-tuning v2 prefixes included; false = none (OpenPrompt's plm_eval_mode)"),
         Real("training.clip_norm", E, "Training.ClipNorm", "1", 0, false, null, "gradient norm clip; 0 = off"),
         Int("training.eval_every", E, "Training.EvalEvery", "50", 1, null, "steps between evaluations"),
         Int("training.early_stopping_patience", E, "Training.EarlyStoppingPatience", "0", 0, null, "evaluations without improvement before stopping; 0 = never"),

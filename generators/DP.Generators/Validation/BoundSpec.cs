@@ -70,5 +70,8 @@ internal sealed class BoundSpec
     /// <summary>The spec's preset and where its value is written.</summary>
     public (SpecPreset Preset, SourceSpan Span)? Preset { get; set; }
 
+    /// <summary>The <c>sweep:</c> entry, bound once the rest of the spec is valid.</summary>
+    public RawEntry? SweepEntry { get; set; }
+
     public BoundValue? Get(string key) => Values.TryGetValue(key, out var v) ? v : null;
 }

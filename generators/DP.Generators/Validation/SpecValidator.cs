@@ -83,6 +83,7 @@ public sealed partial class SpecValidator
 
         ApplyPreset(bound);
         var spec = Resolve(bound);
+        if (bound.SweepEntry is { } sweep && _diagnostics.Count == 0) spec = spec with { Sweep = BindSweep(sweep) };
         return _diagnostics.Count == 0 ? spec : null;
     }
 
@@ -128,6 +129,12 @@ public sealed partial class SpecValidator
         if (key == SpecPresets.Key && parent.Length == 0)
         {
             BindPreset(value, spec);
+            return;
+        }
+
+        if (key == SpecSchema.Sweep && parent.Length == 0)
+        {
+            spec.SweepEntry = entry;
             return;
         }
 

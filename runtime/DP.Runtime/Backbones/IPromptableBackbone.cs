@@ -1,3 +1,4 @@
+using DP.Runtime.Backbones.Dropout;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,6 +64,15 @@ public interface IPromptableBackbone
     /// layer again (less memory, about one more forward of compute). No effect without gradients.
     /// </summary>
     bool GradientCheckpointing { get; set; }
+
+    /// <summary>
+    /// The backbone's dropout (training mode only, at its config's rates), drawn from generators of its own; also what
+    /// P-tuning v2's prefixes are dropped out with.
+    /// </summary>
+    SeededDropout Dropout { get; }
+
+    /// <summary>The config's hidden dropout rate (BERT hidden_dropout_prob, T5 dropout_rate), also used on deep prompts.</summary>
+    double HiddenDropoutRate { get; }
 
     /// <summary>Freezes every parameter (requires_grad = false).</summary>
     void Freeze();

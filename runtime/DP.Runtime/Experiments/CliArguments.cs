@@ -23,6 +23,7 @@ public sealed record CliArguments(
         "  predict               write predictions of the kept weights for the test set (validation when none)\n" +
         "  export-peft           write the kept weights as a Hugging Face PEFT adapter (<run folder>/peft), where PEFT\n" +
         "                        can rebuild the model (prompt tuning on T5, P-tuning v2 on BERT); otherwise say why not\n" +
+        "  sweep ...             plan, run and report the spec's sweep (sweep --help)\n" +
         "options:\n" +
         "  --set key=value       override a spec value, e.g. --set training.learning_rate=0.01 (repeatable)\n" +
         "  --max-steps N         override training.max_steps\n" +

@@ -6,6 +6,7 @@ using DP.Runtime.Data.Loading;
 using DP.Runtime.Models;
 using DP.Runtime.Prompts.Composition;
 using DP.Runtime.Reporting;
+using DP.Runtime.Sweeps;
 using DP.Runtime.Tokenization;
 using DP.Runtime.Training;
 using DP.Runtime.Training.Checkpoints;
@@ -30,11 +31,14 @@ public static class ExperimentCli
     public const int Ok = 0, Failed = 1, Usage = 2, Interrupted = 130;
 
     /// <summary>Runs the experiment described by <paramref name="defaults"/> as <paramref name="args"/> ask; returns the exit code.</summary>
-    public static int Run(ExperimentOptions defaults, string[] args, SpecOverride applyOverride)
+    /// <param name="sweep">The spec's sweep (generated), for the <c>sweep</c> verbs.</param>
+    /// <param name="launcher">How <c>sweep run</c> starts trials; default: this program again.</param>
+    public static int Run(ExperimentOptions defaults, string[] args, SpecOverride applyOverride, SweepDefinition? sweep = null, TrialLauncher? launcher = null)
     {
         ArgumentNullException.ThrowIfNull(defaults);
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(applyOverride);
+        if (args.Length > 0 && args[0] == "sweep") return SweepCli.Run(defaults, args[1..], applyOverride, sweep, launcher);
         CliArguments cli;
         try
         {
@@ -236,6 +240,7 @@ public static class ExperimentCli
             Training.Determinism.Seed(t.Seed);
             var (backbone, tokenizer) = LoadBackbone(options.Backbone, device);
             backbone.GradientCheckpointing = t.GradientCheckpointing;
+            backbone.Dropout.Enabled = t.Dropout;
             var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed);
             foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");
             IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;

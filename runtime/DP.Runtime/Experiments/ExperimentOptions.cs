@@ -17,6 +17,7 @@ public enum GumbelSchedule { Compound, Exponential }
 public enum InstanceFeatures { Encoder, Embeddings }
 public enum HeadKind { Auto, Linear, Verbalizer }
 public enum Pooling { Mean, First }
+public enum DecoderPrefix { Sentinel, Start }
 public enum OptimizerKind { Adafactor, AdamW }
 public enum LrSchedule { Constant, Linear }
 public enum DeviceChoice { Auto, Cpu, Cuda }
@@ -109,6 +110,11 @@ public sealed class HeadOptions
 {
     public HeadKind Kind { get; set; } = HeadKind.Auto;
     public Pooling Pooling { get; set; } = Pooling.Mean;
+    /// <summary>
+    /// Verbalizer (T5): what the decoder reads before the label word. Sentinel: the start token then &lt;extra_id_0&gt;
+    /// (OpenPrompt's T5LMTokenizerWrapper, as the authors ran T5 LM-adapted); Start: the start token only.
+    /// </summary>
+    public DecoderPrefix DecoderPrefix { get; set; } = DecoderPrefix.Sentinel;
 }
 
 public sealed class TrainingOptions
@@ -128,6 +134,11 @@ public sealed class TrainingOptions
     public int GradientAccumulation { get; set; } = 1;
     /// <summary>Activation checkpointing in the backbone: each layer runs again in backward instead of keeping its activations.</summary>
     public bool GradientCheckpointing { get; set; }
+    /// <summary>
+    /// Dropout in training at the backbone config's rates, frozen backbones included (as the authors ran: OpenPrompt's
+    /// plm_eval_mode off), and on P-tuning v2's prefixes; false = none (plm_eval_mode on).
+    /// </summary>
+    public bool Dropout { get; set; } = true;
     public double ClipNorm { get; set; } = 1.0;
     public int EvalEvery { get; set; } = 50;
     /// <summary>Evaluations without improvement before stopping; 0 = never stop early.</summary>

@@ -54,6 +54,7 @@ namespace Demo.App
             "method.reparameterize_hidden",
             "head.kind",
             "head.pooling",
+            "head.decoder_prefix",
             "training.optimizer",
             "training.learning_rate",
             "training.prompt_learning_rate",
@@ -68,6 +69,7 @@ namespace Demo.App
             "training.eval_batch_size",
             "training.gradient_accumulation",
             "training.gradient_checkpointing",
+            "training.dropout",
             "training.clip_norm",
             "training.eval_every",
             "training.early_stopping_patience",
@@ -109,6 +111,7 @@ namespace Demo.App
             options.Method.ReparameterizeHidden = 512;
             options.Head.Kind = global::DP.Runtime.Experiments.HeadKind.Auto;
             options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.Mean;
+            options.Head.DecoderPrefix = global::DP.Runtime.Experiments.DecoderPrefix.Sentinel;
             options.Training.Optimizer = global::DP.Runtime.Experiments.OptimizerKind.AdamW;
             options.Training.LearningRate = 0.003d;
             options.Training.PromptLearningRate = 0.3d;
@@ -123,6 +126,7 @@ namespace Demo.App
             options.Training.EvalBatchSize = 32;
             options.Training.GradientAccumulation = 1;
             options.Training.GradientCheckpointing = false;
+            options.Training.Dropout = true;
             options.Training.ClipNorm = 1d;
             options.Training.EvalEvery = 50;
             options.Training.EarlyStoppingPatience = 0;
@@ -212,6 +216,7 @@ namespace Demo.App
                 case "method.reparameterize_hidden": options.Method.ReparameterizeHidden = global::DP.Generated.DpSpecValues.Int(key, value, 1d, 65536d); return;
                 case "head.kind": options.Head.Kind = value switch { "auto" => global::DP.Runtime.Experiments.HeadKind.Auto, "linear" => global::DP.Runtime.Experiments.HeadKind.Linear, "verbalizer" => global::DP.Runtime.Experiments.HeadKind.Verbalizer, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "auto, linear, verbalizer") }; return;
                 case "head.pooling": options.Head.Pooling = value switch { "mean" => global::DP.Runtime.Experiments.Pooling.Mean, "first" => global::DP.Runtime.Experiments.Pooling.First, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "mean, first") }; return;
+                case "head.decoder_prefix": options.Head.DecoderPrefix = value switch { "sentinel" => global::DP.Runtime.Experiments.DecoderPrefix.Sentinel, "start" => global::DP.Runtime.Experiments.DecoderPrefix.Start, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "sentinel, start") }; return;
                 case "training.optimizer": options.Training.Optimizer = value switch { "adafactor" => global::DP.Runtime.Experiments.OptimizerKind.Adafactor, "adamw" => global::DP.Runtime.Experiments.OptimizerKind.AdamW, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "adafactor, adamw") }; return;
                 case "training.learning_rate": options.Training.LearningRate = global::DP.Generated.DpSpecValues.Double(key, value, 0d, true, null); return;
                 case "training.prompt_learning_rate": options.Training.PromptLearningRate = global::DP.Generated.DpSpecValues.NullableDouble(key, value, 0d, true, null); return;
@@ -226,6 +231,7 @@ namespace Demo.App
                 case "training.eval_batch_size": options.Training.EvalBatchSize = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
                 case "training.gradient_accumulation": options.Training.GradientAccumulation = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
                 case "training.gradient_checkpointing": options.Training.GradientCheckpointing = global::DP.Generated.DpSpecValues.Bool(key, value); return;
+                case "training.dropout": options.Training.Dropout = global::DP.Generated.DpSpecValues.Bool(key, value); return;
                 case "training.clip_norm": options.Training.ClipNorm = global::DP.Generated.DpSpecValues.Double(key, value, 0d, false, null); return;
                 case "training.eval_every": options.Training.EvalEvery = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
                 case "training.early_stopping_patience": options.Training.EarlyStoppingPatience = global::DP.Generated.DpSpecValues.Int(key, value, 0d, null); return;

@@ -63,10 +63,24 @@ public class ActivationCheckpointTests
         using var gen = new Generator(2);
         var x = torch.randn([3, 4], generator: gen).requires_grad_(true);
         var w = torch.randn([4, 4], generator: gen).requires_grad_(true);
-        var y = ActivationCheckpoint.Run(xs => torch.matmul(xs[0]!, w) * (xs[1] is null ? 2 : 3), x, null);
+        var y = ActivationCheckpoint.Run(xs => torch.matmul(xs[0]!, w) * (xs[1] is null ? 2 : 3), null, x, null);
         y.sum().backward();
         AssertClose((torch.ones(3, 4).matmul(w.t()) * 2).detach(), x.grad!, "x");
         AssertClose((x.t().matmul(torch.ones(3, 4)) * 2).detach(), w.grad!, "w");
+    }
+
+    [Fact]
+    public void TheReRunReplaysTheDropoutMasksAndLeavesTheGeneratorWhereThePlainRunDoes()
+    {
+        // T5's dropout (config 0.1) is on in training mode, the default mode of a new module: the checkpointed backward
+        // re-runs every block and must draw the masks of the forward again, then continue the stream unchanged.
+        var plain = T5Gradients(checkpointing: false, out var plainState, out var trainLogits);
+        var checkpointed = T5Gradients(checkpointing: true, out var checkpointedState, out _);
+        var evalLogits = T5Gradients(checkpointing: false, out _, out _, eval: true);
+        Assert.False(PromptTestKit.Same(trainLogits, evalLogits.Values.First()), "no dropout acted in training mode");
+        foreach (var (name, grad) in plain) AssertClose(grad, checkpointed[name], name);
+        Assert.Equal(plainState.Keys, checkpointedState.Keys);
+        foreach (var (device, bytes) in plainState) Assert.Equal(bytes, checkpointedState[device]);
     }
 
     private static (double Loss, Dictionary<string, Tensor> Grads) Gradients(MethodKind kind, PositionPolicy position,
@@ -84,7 +98,11 @@ public class ActivationCheckpointTests
         return (loss.item<float>(), grads);
     }
 
-    private static Dictionary<string, Tensor> T5Gradients(bool checkpointing)
+    private static Dictionary<string, Tensor> T5Gradients(bool checkpointing) => T5Gradients(checkpointing, out _, out _);
+
+    /// <param name="eval">Returns the eval-mode logits (under "logits") instead of gradients.</param>
+    private static Dictionary<string, Tensor> T5Gradients(bool checkpointing, out IReadOnlyDictionary<string, byte[]> dropoutState,
+        out Tensor logits, bool eval = false)
     {
         // Both calls must build the same model and batch: generators of their own, not torch's shared default one.
         using var weights = new Generator(5);
@@ -93,8 +111,13 @@ public class ActivationCheckpointTests
         var ids = torch.randint(3, 320, [2, 7], generator: inputs);
         var decoderIds = torch.randint(3, 320, [2, 3], generator: inputs);
         model.GradientCheckpointing = checkpointing;
+        if (eval) model.eval();
         var output = model.Forward(new BackboneInput(model.EmbedTokens(ids), torch.ones(2, 7), DecoderInputIds: decoderIds));
+        logits = output.DecoderLogits!.detach().clone();
+        dropoutState = model.Dropout.Generators.Snapshot();
+        if (eval) return new Dictionary<string, Tensor> { ["logits"] = logits };
         output.DecoderLogits!.pow(2).mean().backward();
+        dropoutState = model.Dropout.Generators.Snapshot();
         return model.named_parameters().Where(p => p.parameter.grad is not null)
             .ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());
     }

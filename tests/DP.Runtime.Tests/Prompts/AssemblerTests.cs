@@ -1,4 +1,6 @@
 using DP.Runtime.Prompts.Assembly;
+using DP.Runtime.Prompts.Choices;
+using DP.Runtime.Prompts.Gumbel;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -119,5 +121,48 @@ public class AssemblerTests
         (assembled.InputsEmbeds * torch.randn(assembled.InputsEmbeds.shape, generator: gen)).sum().backward();
         Assert.All(PromptTestKit.Values(logits.grad!), v => Assert.NotEqual(0f, v));
         Assert.True(p.grad!.abs().sum().item<float>() > 0);
+    }
+    [Fact]
+    public void StraightThroughGradientOfEachChoiceIsTheLossOfItsOwnArrangement()
+    {
+        // The assembled input is linear in the choice g (Σ_j g_j X_j), so with a linear loss <W, E> the straight-through
+        // gradient must equal that of the hand-built soft relaxation Σ_j s_j X_j, each X_j assembled on its own
+        // (split j; or length ℓ: the first ℓ rows kept).
+        var (x, mask, types, p, _) = Inputs();
+        var assembler = new PromptAssembler(N, true);
+        using var gen = new Generator(8);
+        var logits = torch.randn([3, N + 1], generator: gen);
+        var weights = torch.randn([3, (int)x.shape[1] + N, D], generator: gen);
+
+        var splitLogits = logits.clone().requires_grad_(true);
+        var split = HardGumbelSoftmax.StraightThrough(torch.softmax(splitLogits, -1));
+        (assembler.Assemble(x, mask, types, p, new PromptSplit.OneHot(split)).InputsEmbeds * weights).sum().backward();
+        var softSplit = logits.clone().requires_grad_(true);
+        var softSplitWeights = torch.softmax(softSplit, -1);
+        var splitRelaxation = Enumerable.Range(0, N + 1)
+            .Select(j => softSplitWeights[.., j].view(-1, 1, 1) * assembler.Assemble(x, mask, types, p, new PromptSplit.Fixed(j)).InputsEmbeds)
+            .Aggregate((a, b) => a + b);
+        (splitRelaxation * weights).sum().backward();
+        AssertClose(softSplit.grad!, splitLogits.grad!);
+
+        var lengthLogits = logits.clone().requires_grad_(true);
+        var keep = KeepMask.FromLengthChoice(HardGumbelSoftmax.StraightThrough(torch.softmax(lengthLogits, -1)));
+        (assembler.Assemble(x, mask, types, p, new PromptSplit.Fixed(1), keep).InputsEmbeds * weights).sum().backward();
+        var softLength = logits.clone().requires_grad_(true);
+        var softLengthWeights = torch.softmax(softLength, -1);
+        var lengthRelaxation = Enumerable.Range(0, N + 1)
+            .Select(l => softLengthWeights[.., l].view(-1, 1, 1) * assembler.Assemble(x, mask, types, p, new PromptSplit.Fixed(1),
+                (torch.arange(N) < l).to(ScalarType.Float32).expand(3, -1)).InputsEmbeds)
+            .Aggregate((a, b) => a + b);
+        (lengthRelaxation * weights).sum().backward();
+        AssertClose(softLength.grad!, lengthLogits.grad!);
+    }
+
+    private static void AssertClose(Tensor expected, Tensor actual)
+    {
+        var e = PromptTestKit.Values(expected);
+        var a = PromptTestKit.Values(actual);
+        Assert.Equal(e.Length, a.Length);
+        for (int i = 0; i < e.Length; i++) Assert.True(Math.Abs(e[i] - a[i]) <= 1e-4 * (1 + Math.Abs(e[i])), $"entry {i}: expected {e[i]}, got {a[i]}");
     }
 }

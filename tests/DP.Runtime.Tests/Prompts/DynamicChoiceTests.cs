@@ -1,4 +1,5 @@
 using DP.Runtime.Experiments;
+using DP.Runtime.Models;
 using DP.Runtime.Prompts.Choices;
 using DP.Runtime.Prompts.Composition;
 using DP.Runtime.Prompts.Sources;
@@ -41,6 +42,35 @@ public class DynamicChoiceTests
             var logits = ((ChoiceLogits)model.named_children().Single(c => c.name == "position").module).Logits(12, model.Representation(batch));
             Assert.All(PromptTestKit.Values((logits > 0).to(ScalarType.Float32).sum(0)), alive => Assert.True(alive > 0, $"seed {seed}: a dead unit"));
         }
+    }
+
+    /// <summary>Identical rows, so that the assembled rows differ only when their sampled choices do.</summary>
+    private static ModelBatch IdenticalRows(int rows) =>
+        PromptTestKit.Batch(Enumerable.Repeat(new[] { 7, 9, 11, 5 }, rows).ToList(), new long[rows]);
+
+    [Fact]
+    public void TaskLevelChoicesAreDrawnOncePerBatch()
+    {
+        // 24 rows, 5 options each for position and length: independent draws per row would all agree with
+        // probability far below 1e-10.
+        using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Task, LengthPolicy.Task));
+        model.Module.train();
+        var batch = IdenticalRows(24);
+        for (int draw = 0; draw < 3; draw++)
+        {
+            var input = model.BuildInput(batch);
+            Assert.True(PromptTestKit.Same(input.InputsEmbeds, input.InputsEmbeds[..1].expand_as(input.InputsEmbeds)), "rows took different task-level choices");
+            Assert.True(PromptTestKit.Same(input.AttentionMask, input.AttentionMask[..1].expand_as(input.AttentionMask)));
+        }
+    }
+
+    [Fact]
+    public void InstanceLevelChoicesAreStillDrawnPerRow()
+    {
+        using var model = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Instance));
+        model.Module.train();
+        var embeds = model.BuildInput(IdenticalRows(24)).InputsEmbeds;
+        Assert.False(PromptTestKit.Same(embeds, embeds[..1].expand_as(embeds)), "every row drew the same instance-level split");
     }
 
     [Fact]

@@ -59,9 +59,10 @@ public class MethodTrainingTests
         using var model = PromptTestKit.Model(Options(name));
         var batch = PromptTestKit.TokenPresenceBatch(16, seed: 1);
         float before = EvalLoss(model, batch);
-        Train(model, batch, steps: 40);
+        // Training mode drops out at the tiny config's rates (0.1), which slows learning: 60 steps.
+        Train(model, batch, steps: 60);
         float after = EvalLoss(model, batch);
-        Assert.True(after < 0.8f * before, $"{name}: eval loss {before:F4} → {after:F4} after 40 steps");
+        Assert.True(after < 0.8f * before, $"{name}: eval loss {before:F4} → {after:F4} after 60 steps");
     }
 
     [Theory]

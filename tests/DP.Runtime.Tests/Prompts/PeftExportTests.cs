@@ -105,6 +105,7 @@ public class PeftExportTests
             Assert.Equal(new long[] { 3, 2L * shape.NumLayers * shape.NumHeads * shape.HeadDim }, saved.shape);
             var peft = saved.view(3, 2 * shape.NumLayers, shape.NumHeads, shape.HeadDim).permute(1, 2, 0, 3); // [2L, heads, n, headDim]
             using var _ = no_grad();
+            model.Module.eval(); // the prefixes themselves, without the training-mode prefix dropout
             var ours = model.BuildInput(PromptTestKit.TokenPresenceBatch(1, seed: 1)).DeepPrompt!;
             for (int l = 0; l < shape.NumLayers; l++)
             {

@@ -12,9 +12,11 @@ namespace DP.Runtime.Tests.Prompts;
 /// <summary>The prompt methods on the real (tiny, random) T5 backbone: T5 layout, verbalizer, deep prompts.</summary>
 public class T5PromptTests
 {
+    /// <summary>Weights from a generator of the test's own: the same tiny T5 every run, whatever else draws from torch's.</summary>
     private static T5Model NewT5()
     {
-        var model = new T5Model(T5TestConfigs.Tiny);
+        using var weights = new Generator(13);
+        var model = new T5Model(T5TestConfigs.Tiny, weights);
         model.eval();
         return model;
     }
@@ -30,12 +32,13 @@ public class T5PromptTests
         model.Module.eval();
         var batch = VerbalizerTests.T5Batch(4, seed: 1);
         var scores = model.Scores(batch);
-        // Hand-built: [P; x] with the mask extended by n ones (no [CLS] on T5), decoder reads its start token.
+        // Hand-built: [P; x] with the mask extended by n ones (no [CLS] on T5); the decoder reads its start token and
+        // <extra_id_0>, and the label words are read at the step after the sentinel.
         var prompt = model.named_parameters().Single(p => p.name == "prompt.weight").parameter.detach();
         var embeds = torch.cat([prompt.unsqueeze(0).expand(4, -1, -1), t5.EmbedTokens(batch.InputIds)], dim: 1);
         var mask = torch.cat([torch.ones(4, 4), batch.AttentionMask], dim: 1);
-        var output = t5.Forward(new BackboneInput(embeds, mask, DecoderInputIds: torch.zeros(4, 1, dtype: ScalarType.Int64)));
-        var expected = output.DecoderLogits![.., 0].index_select(1, torch.tensor(new long[] { 11, 12 }));
+        var output = t5.Forward(new BackboneInput(embeds, mask, DecoderInputIds: torch.tensor(new long[] { 0, 39 }).expand(4, -1)));
+        var expected = output.DecoderLogits![.., 1].index_select(1, torch.tensor(new long[] { 11, 12 }));
         Assert.True(scores.allclose(expected, rtol: 1e-5, atol: 1e-5));
     }
 

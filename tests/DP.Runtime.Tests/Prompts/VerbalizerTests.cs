@@ -41,6 +41,8 @@ internal sealed class TinySeq2Seq : nn.Module, IPromptableBackbone
     public ScalarType ComputeDType => encoder.ComputeDType;
     public Tensor EmbedTokens(Tensor inputIds) => encoder.EmbedTokens(inputIds);
     public bool GradientCheckpointing { get => encoder.GradientCheckpointing; set => encoder.GradientCheckpointing = value; }
+    public DP.Runtime.Backbones.Dropout.SeededDropout Dropout => encoder.Dropout;
+    public double HiddenDropoutRate => encoder.HiddenDropoutRate;
 
     public BackboneOutput Forward(BackboneInput input)
     {
@@ -64,7 +66,8 @@ internal sealed class TinySeq2Seq : nn.Module, IPromptableBackbone
 
 public class VerbalizerTests
 {
-    internal static readonly SpecialTokens T5Special = new(Pad: 0, Cls: null, Sep: 2);
+    // Mask: a stand-in for <extra_id_0>, which the default head.decoder_prefix feeds the decoder after its start token.
+    internal static readonly SpecialTokens T5Special = new(Pad: 0, Cls: null, Sep: 2, Mask: 39);
     internal static readonly int[] LabelWords = [11, 12];
 
     /// <summary>T5-style rows: body then the closing token, no [CLS].</summary>
@@ -78,7 +81,7 @@ public class VerbalizerTests
     }
 
     [Fact]
-    public void ScoresAreTheLabelWordLogitsAtTheDecodersFirstStep()
+    public void ScoresAreTheLabelWordLogitsAtTheDecoderStepAfterTheSentinel()
     {
         var backbone = new TinySeq2Seq(7);
         using var model = PromptModelFactory.Create(PromptTestKit.Method(MethodKind.Prompt), new HeadOptions(), backbone,
@@ -87,10 +90,11 @@ public class VerbalizerTests
         model.Module.eval();
         var batch = T5Batch(4, 1);
         var input = model.BuildInput(batch);
-        Assert.Equal(new long[] { 0, 0, 0, 0 }, input.DecoderInputIds!.reshape(-1).data<long>().ToArray());
+        // The default head.decoder_prefix: the start token, then <extra_id_0> (T5Special.Mask), for every row.
+        Assert.Equal(new long[] { 0, 39, 0, 39, 0, 39, 0, 39 }, input.DecoderInputIds!.reshape(-1).data<long>().ToArray());
         var logits = backbone.Forward(input).DecoderLogits!;
         var scores = model.Scores(batch);
-        Assert.True(PromptTestKit.Same(scores, logits[.., 0].index_select(1, torch.tensor(new long[] { 11, 12 }))));
+        Assert.True(PromptTestKit.Same(scores, logits[.., 1].index_select(1, torch.tensor(new long[] { 11, 12 }))));
         // T5 layout: the prompt comes first and the closing token stays last of each row.
         var embeds = backbone.EmbedTokens(batch.InputIds);
         var lens = batch.AttentionMask.sum(1).to(ScalarType.Int64);

@@ -1,5 +1,6 @@
 using DP.Runtime.Backbones;
 using DP.Runtime.Backbones.T5;
+using DP.Runtime.Tests.Prompts;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -172,6 +173,29 @@ public class T5ModelTests
         var rms = Math.Sqrt(7.5 + 1e-6);
         float[] expected = [(float)(1 / rms), (float)(2 * 2 / rms), (float)(0.5 * 3 / rms), (float)(4 / rms)];
         Assert.Equal(expected, y[0].data<float>().ToArray(), (a, b) => Math.Abs(a - b) < 1e-6);
+    }
+
+    [Fact]
+    public void BFloat16RmsNormTakesTheVarianceInFloat32()
+    {
+        // bfloat16 weights and input: the mean square must be taken in float32 (as transformers' T5LayerNorm) and only
+        // the normalised values rounded to bfloat16. A variance computed in bfloat16 moves the scale by up to 2^-9 and
+        // changes many outputs by a bfloat16 step; the control below checks that this input shows it.
+        using var gen = new Generator(4);
+        var x = (torch.randn([256, 64], generator: gen) * 3).to(ScalarType.BFloat16);
+        using var norm = new T5LayerNorm(64, 1e-6, "layer_norm");
+        using (torch.no_grad()) norm.weight.copy_(torch.rand([64], generator: gen) + 0.5);
+        norm.to(ScalarType.BFloat16);
+        var actual = norm.forward(x);
+        Assert.Equal(ScalarType.BFloat16, actual.dtype);
+
+        var x32 = x.to(ScalarType.Float32);
+        var expected = norm.weight * (x32 * torch.rsqrt(x32.square().mean([-1], keepdim: true) + 1e-6)).to(ScalarType.BFloat16);
+        Assert.True(PromptTestKit.Same(expected, actual), "RMSNorm in bfloat16 differs from the float32-variance result");
+
+        var bf16Variance = norm.weight * (x * torch.rsqrt(x.square().mean([-1], keepdim: true) + 1e-6));
+        double changed = bf16Variance.ne(expected).to(ScalarType.Float32).mean().item<float>();
+        Assert.True(changed > 0.01, $"control: a bfloat16 variance changes only {changed:P2} of the outputs on this input");
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using DP.Runtime.Experiments;
+using DP.Runtime.Prompts.Composition;
 using DP.Runtime.Reporting;
 using DP.Runtime.Training;
+using DP.Runtime.Tests.Prompts;
 using DP.Runtime.Training.Checkpoints;
 using Xunit;
 
@@ -67,6 +69,37 @@ public class TrainerTests
         Assert.Equal(a.Validation, b2.Validation);
         Assert.Equal(a.BestValue, b2.BestValue);
         Assert.Equal(a.BestStep, b2.BestStep);
+    }
+
+    [Fact]
+    public void InterruptedPromptModelRunWithDropoutResumesToTheSameResult()
+    {
+        // A frozen tiny BERT with its config's dropout (0.1) on in training, and a task-level Gumbel position: the
+        // dropout and Gumbel generators must travel in the checkpoint. The resumed model starts from another seed.
+        static PromptModel Model(long seed) =>
+            PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Task), PromptTestKit.Backbone(seed: 3), seed: seed);
+        static void Configure(TrainingOptions t)
+        {
+            t.MaxSteps = 12;
+            t.CheckpointEvery = 4;
+            t.EvalEvery = 4;
+        }
+        using var h = new TrainingHarness();
+        var straight = TrainingHarness.Options(Path.Combine(h.Dir, "a"), Configure);
+        using var a = Model(3);
+        h.RunModel(straight, a);
+
+        var stopped = TrainingHarness.Options(Path.Combine(h.Dir, "b"), Configure);
+        using (var first = Model(3))
+        using (var cts = new CancellationTokenSource())
+            Assert.True(h.RunModel(stopped, first, observer: new CancelAtStep(6, cts), token: cts.Token).Interrupted);
+        using var b = Model(99);
+        var resumed = h.RunModel(stopped, b, resume: "auto");
+        Assert.Equal(12, resumed.Steps);
+
+        float[] Weights(PromptModel m) => m.ParameterGroups.SelectMany(g => g.Parameters).SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
+        Assert.Equal(Weights(a), Weights(b));
+        Assert.Equal(File.ReadAllText(TrainingHarness.Latest(straight).MetricsJsonlPath), File.ReadAllText(TrainingHarness.Latest(stopped).MetricsJsonlPath));
     }
 
     [Fact]

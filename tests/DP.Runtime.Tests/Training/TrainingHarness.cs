@@ -1,4 +1,5 @@
 using DP.Runtime.Experiments;
+using DP.Runtime.Models;
 using DP.Runtime.Reporting;
 using DP.Runtime.Training;
 using DP.Runtime.Training.Progress;
@@ -41,12 +42,19 @@ internal sealed class TrainingHarness : IDisposable
         ITrainingObserver? observer = null, CancellationToken token = default, bool restoreBest = true)
     {
         model ??= Model();
+        return (RunModel(o, model, resume, observer, token, restoreBest), model);
+    }
+
+    /// <summary>Trains any model on the synthetic task (token ids below 20).</summary>
+    public TrainingResult RunModel(ExperimentOptions o, ITrainableModel model, string? resume = null,
+        ITrainingObserver? observer = null, CancellationToken token = default, bool restoreBest = false)
+    {
         using var batches = new SyntheticBatches(Task, o.Training.BatchSize);
         using var validation = new SyntheticEvaluation(Task);
         // As the command line does: a fresh run gets a new run folder, a resume continues the latest one.
         var (run, from) = ExperimentFolder.For(o).ForTraining(resume, null);
         var trainer = new Trainer(model, batches, validation, o, run, observer) { RestoreBestAtEnd = restoreBest };
-        return (trainer.Train(from, token), model);
+        return trainer.Train(from, token);
     }
 
     /// <summary>The experiment's latest run folder.</summary>

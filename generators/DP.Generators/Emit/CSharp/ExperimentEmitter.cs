@@ -38,8 +38,9 @@ internal static class ExperimentEmitter
         EmitCreateOptions(w, spec);
         EmitTaskFactories(w, spec.Task);
         EmitApplyOverride(w);
-        w.Line("/// <summary>Runs the experiment command line (train, evaluate, --set key=value overrides).</summary>");
-        w.Line("public static int Run(string[] args) => " + E + ".ExperimentCli.Run(CreateOptions(), args, ApplyOverride);");
+        SweepEmitter.Emit(w, spec);
+        w.Line("/// <summary>Runs the experiment command line (train, evaluate, --set key=value overrides" + (spec.Sweep is null ? "" : ", sweep") + ").</summary>");
+        w.Line("public static int Run(string[] args) => " + E + ".ExperimentCli.Run(CreateOptions(), args, ApplyOverride" + SweepEmitter.RunArgument(spec) + ");");
         w.Close();
 
         if (spec.Task.Get("task.kind") == "custom" && spec.Task.Fields.Count > 0)

@@ -14,6 +14,8 @@ public sealed record BertConfig
     [JsonPropertyName("hidden_act")] public string HiddenAct { get; init; } = "gelu";
     [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 512;
     [JsonPropertyName("type_vocab_size")] public int TypeVocabSize { get; init; } = 2;
+    [JsonPropertyName("hidden_dropout_prob")] public double HiddenDropoutProb { get; init; } = 0.1;
+    [JsonPropertyName("attention_probs_dropout_prob")] public double AttentionProbsDropoutProb { get; init; } = 0.1;
     [JsonPropertyName("layer_norm_eps")] public double LayerNormEps { get; init; } = 1e-12;
     [JsonPropertyName("pad_token_id")] public int PadTokenId { get; init; }
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = "bert";

@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones.Checkpointing;
+using DP.Runtime.Backbones.Dropout;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,8 @@ namespace DP.Runtime.Backbones.Bert;
 /// <summary>
 /// A BERT-family encoder (post-LayerNorm, absolute positions, token types, GELU) whose parameter names are the
 /// Hugging Face BertModel names (embeddings.*, encoder.layer.N.*). Reads input embeddings so prompt rows can be
-/// inserted; accepts per-layer key/value prefixes. No dropout: the backbone is used frozen or fine-tuned without it.
+/// inserted; accepts per-layer key/value prefixes. Dropout in training mode at the config's hidden_dropout_prob
+/// (embeddings, sub-layer outputs) and attention_probs_dropout_prob (attention probabilities), as transformers' BERT.
 /// </summary>
 public sealed class BertModel : nn.Module, IPromptableBackbone
 {
@@ -23,12 +25,15 @@ public sealed class BertModel : nn.Module, IPromptableBackbone
     public ScalarType ComputeDType { get; private set; } = ScalarType.Float32;
     public Tensor WordEmbeddingWeight => embeddings.word_embeddings.weight!;
     public bool GradientCheckpointing { get; set; }
+    public SeededDropout Dropout { get; } = new();
+    public double HiddenDropoutRate => Config.HiddenDropoutProb;
 
     public BertModel(BertConfig config) : base("bert")
     {
         Config = config;
-        embeddings = new BertEmbeddings(config);
-        encoder = new BertEncoder(config);
+        var dropouts = new BertDropouts(new ConfiguredDropout(Dropout, config.HiddenDropoutProb), new ConfiguredDropout(Dropout, config.AttentionProbsDropoutProb));
+        embeddings = new BertEmbeddings(config, dropouts.Hidden);
+        encoder = new BertEncoder(config, dropouts);
         Shape = new BackboneShape(config.HiddenSize, config.NumHiddenLayers, config.NumAttentionHeads,
             config.HiddenSize / config.NumAttentionHeads, config.VocabSize, config.MaxPositionEmbeddings);
         RegisterComponents();
@@ -63,7 +68,8 @@ public sealed class BertModel : nn.Module, IPromptableBackbone
             var pv = input.DeepPrompt?.Values[i];
             var layer = encoder.layer[i];
             hidden = GradientCheckpointing && torch.is_grad_enabled()
-                ? ActivationCheckpoint.Run(xs => layer.Forward(xs[0]!, xs[1]!, xs[2], xs[3]), hidden, additive, pk, pv)
+                ? ActivationCheckpoint.Run(xs => layer.Forward(xs[0]!, xs[1]!, xs[2], xs[3]), training && Dropout.Enabled ? Dropout.Generators : null,
+                    hidden, additive, pk, pv)
                 : layer.Forward(hidden, additive, pk, pv);
         }
         return new BackboneOutput(hidden.to(ScalarType.Float32).MoveToOuterDisposeScope());
@@ -79,6 +85,12 @@ public sealed class BertModel : nn.Module, IPromptableBackbone
     public void Freeze()
     {
         foreach (var p in parameters()) p.requires_grad = false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Dropout.Dispose();
+        base.Dispose(disposing);
     }
 
     public void SetComputeDType(ScalarType dtype)

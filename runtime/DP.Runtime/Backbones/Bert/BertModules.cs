@@ -1,3 +1,4 @@
+using DP.Runtime.Backbones.Dropout;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,16 +8,18 @@ namespace DP.Runtime.Backbones.Bert;
 // Field names are the Hugging Face state-dict names; do not rename them.
 #pragma warning disable IDE1006, CS8981
 
-/// <summary>embeddings.*: word + absolute position + token type, then LayerNorm.</summary>
+/// <summary>embeddings.*: word + absolute position + token type, then LayerNorm and dropout.</summary>
 public sealed class BertEmbeddings : nn.Module
 {
     public readonly Embedding word_embeddings;
     public readonly Embedding position_embeddings;
     public readonly Embedding token_type_embeddings;
     public readonly LayerNorm LayerNorm;
+    private readonly ConfiguredDropout _dropout;
 
-    public BertEmbeddings(BertConfig c) : base("embeddings")
+    public BertEmbeddings(BertConfig c, ConfiguredDropout hiddenDropout) : base("embeddings")
     {
+        _dropout = hiddenDropout;
         word_embeddings = nn.Embedding(c.VocabSize, c.HiddenSize, padding_idx: c.PadTokenId);
         position_embeddings = nn.Embedding(c.MaxPositionEmbeddings, c.HiddenSize);
         token_type_embeddings = nn.Embedding(c.TypeVocabSize, c.HiddenSize);
@@ -28,7 +31,7 @@ public sealed class BertEmbeddings : nn.Module
     public Tensor Forward(Tensor inputsEmbeds, Tensor positionIds, Tensor tokenTypeIds)
     {
         var x = inputsEmbeds + position_embeddings.forward(positionIds) + token_type_embeddings.forward(tokenTypeIds);
-        return LayerNorm.forward(x);
+        return _dropout.Apply(LayerNorm.forward(x), training);
     }
 }
 
@@ -40,9 +43,11 @@ public sealed class BertSelfAttention : nn.Module
     public readonly Linear value;
     private readonly int _heads;
     private readonly int _headDim;
+    private readonly ConfiguredDropout _dropout;
 
-    public BertSelfAttention(BertConfig c) : base("self")
+    public BertSelfAttention(BertConfig c, ConfiguredDropout attentionDropout) : base("self")
     {
+        _dropout = attentionDropout;
         _heads = c.NumAttentionHeads;
         _headDim = c.HiddenSize / c.NumAttentionHeads;
         query = nn.Linear(c.HiddenSize, c.HiddenSize);
@@ -65,7 +70,7 @@ public sealed class BertSelfAttention : nn.Module
             k = torch.cat([prefixKey.to(k.dtype), k], dim: 2);
             v = torch.cat([prefixValue.to(v.dtype), v], dim: 2);
         }
-        var ctx = torch.is_grad_enabled() ? Attend(q, k, v, additiveMask)
+        var ctx = torch.is_grad_enabled() || _dropout.IsActive(training) ? Attend(q, k, v, additiveMask)
             : nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: additiveMask);
         return ctx.transpose(1, 2).reshape(hidden.shape[0], hidden.shape[1], _heads * _headDim);
     }
@@ -73,29 +78,32 @@ public sealed class BertSelfAttention : nn.Module
     /// <summary>
     /// Attention as explicit products. libtorch's CPU scaled_dot_product_attention backward is about 3× slower than
     /// autograd through these three ops (measured in bfloat16 at 16 × 148 tokens), so training uses this path;
-    /// inference (no grad) keeps the fused kernel, which is slightly faster forward.
+    /// inference (no grad) keeps the fused kernel, which is slightly faster forward. Attention dropout (training mode) acts on
+    /// the probabilities here, with masks from the backbone's own generator (the fused kernel would draw from torch's).
     /// </summary>
     private Tensor Attend(Tensor q, Tensor k, Tensor v, Tensor additiveMask)
     {
         var scores = torch.matmul(q, k.transpose(-1, -2)).mul_(1.0 / Math.Sqrt(_headDim)).add_(additiveMask);
-        return torch.matmul(scores.softmax(-1), v);
+        return torch.matmul(_dropout.Apply(scores.softmax(-1), training), v);
     }
 }
 
-/// <summary>A dense projection, residual add and LayerNorm (attention.output.* and output.*).</summary>
+/// <summary>A dense projection, dropout, residual add and LayerNorm (attention.output.* and output.*).</summary>
 public sealed class BertResidualOutput : nn.Module
 {
     public readonly Linear dense;
     public readonly LayerNorm LayerNorm;
+    private readonly ConfiguredDropout _dropout;
 
-    public BertResidualOutput(int inFeatures, BertConfig c) : base("output")
+    public BertResidualOutput(int inFeatures, BertConfig c, ConfiguredDropout hiddenDropout) : base("output")
     {
+        _dropout = hiddenDropout;
         dense = nn.Linear(inFeatures, c.HiddenSize);
         LayerNorm = nn.LayerNorm(c.HiddenSize, eps: c.LayerNormEps);
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, Tensor residual) => LayerNorm.forward(dense.forward(x) + residual);
+    public Tensor Forward(Tensor x, Tensor residual) => LayerNorm.forward(_dropout.Apply(dense.forward(x), training) + residual);
 }
 
 /// <summary>encoder.layer.N.attention.*</summary>
@@ -104,10 +112,10 @@ public sealed class BertAttention : nn.Module
     public readonly BertSelfAttention self;
     public readonly BertResidualOutput output;
 
-    public BertAttention(BertConfig c) : base("attention")
+    public BertAttention(BertConfig c, BertDropouts dropouts) : base("attention")
     {
-        self = new BertSelfAttention(c);
-        output = new BertResidualOutput(c.HiddenSize, c);
+        self = new BertSelfAttention(c, dropouts.Attention);
+        output = new BertResidualOutput(c.HiddenSize, c, dropouts.Hidden);
         RegisterComponents();
     }
 }
@@ -135,11 +143,11 @@ public sealed class BertLayer : nn.Module
     public readonly BertIntermediate intermediate;
     public readonly BertResidualOutput output;
 
-    public BertLayer(BertConfig c) : base("layer")
+    public BertLayer(BertConfig c, BertDropouts dropouts) : base("layer")
     {
-        attention = new BertAttention(c);
+        attention = new BertAttention(c, dropouts);
         intermediate = new BertIntermediate(c);
-        output = new BertResidualOutput(c.IntermediateSize, c);
+        output = new BertResidualOutput(c.IntermediateSize, c, dropouts.Hidden);
         RegisterComponents();
     }
 
@@ -159,10 +167,12 @@ public sealed class BertEncoder : nn.Module
 {
     public readonly ModuleList<BertLayer> layer;
 
-    public BertEncoder(BertConfig c) : base("encoder")
+    public BertEncoder(BertConfig c, BertDropouts dropouts) : base("encoder")
     {
-        layer = nn.ModuleList(Enumerable.Range(0, c.NumHiddenLayers).Select(_ => new BertLayer(c)).ToArray());
+        layer = nn.ModuleList(Enumerable.Range(0, c.NumHiddenLayers).Select(_ => new BertLayer(c, dropouts)).ToArray());
         RegisterComponents();
     }
 }
+/// <summary>BERT's two dropout rates: hidden_dropout_prob (embeddings, sub-layer outputs) and attention_probs_dropout_prob.</summary>
+public sealed record BertDropouts(ConfiguredDropout Hidden, ConfiguredDropout Attention);
 #pragma warning restore IDE1006, CS8981

@@ -24,6 +24,8 @@ public sealed record T5Config
     [JsonPropertyName("relative_attention_num_buckets")] public int RelativeAttentionNumBuckets { get; init; } = 32;
     [JsonPropertyName("relative_attention_max_distance")] public int RelativeAttentionMaxDistance { get; init; } = 128;
     [JsonPropertyName("feed_forward_proj")] public string FeedForwardProj { get; init; } = "relu";
+    /// <summary>Dropout in training mode (transformers' default 0.1; T5 v1.1 checkpoints ship 0.1 as well).</summary>
+    [JsonPropertyName("dropout_rate")] public double DropoutRate { get; init; } = 0.1;
     [JsonPropertyName("layer_norm_epsilon")] public double LayerNormEpsilon { get; init; } = 1e-6;
     [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; init; } = true;
     [JsonPropertyName("decoder_start_token_id")] public int DecoderStartTokenId { get; init; }
@@ -71,6 +73,8 @@ public sealed record T5Config
         if (RelativeAttentionMaxDistance <= RelativeAttentionNumBuckets / 4)
             throw new InvalidDataException(
                 $"{source}: field 'relative_attention_max_distance' ({RelativeAttentionMaxDistance}) must exceed a quarter of relative_attention_num_buckets.");
+        if (!(DropoutRate >= 0 && DropoutRate < 1))
+            throw new InvalidDataException($"{source}: field 'dropout_rate' must lie in [0, 1), got {DropoutRate}.");
         if (ModelType != "t5")
             throw new InvalidDataException($"{source}: field 'model_type' is '{ModelType}', expected 't5'.");
         if (ActivationName is not ("gelu" or "relu" or "silu") || FeedForwardProj == "gated-")

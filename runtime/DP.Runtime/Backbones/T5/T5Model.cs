@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones.Checkpointing;
+using DP.Runtime.Backbones.Dropout;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,9 @@ namespace DP.Runtime.Backbones.T5;
 /// <summary>
 /// T5 encoder–decoder (v1.1 / LM-adapted and original T5) whose parameter names are the Hugging Face
 /// T5ForConditionalGeneration names: shared.weight, encoder.block.N.layer.M.*, decoder.*, lm_head.weight
-/// (absent when the embeddings are tied). No dropout; no key/value cache (the prompt methods score a few
+/// (absent when the embeddings are tied). Dropout at the config's dropout_rate in training mode, where transformers'
+/// T5 applies it (embeddings, attention weights, feed-forward activations, sub-layer outputs, each stack's output);
+/// no key/value cache (the prompt methods score a few
 /// decoder steps with teacher forcing, they do not generate long outputs).
 /// </summary>
 /// <remarks>
@@ -42,6 +45,9 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
     public ScalarType ComputeDType { get; private set; } = ScalarType.Float32;
     public Tensor WordEmbeddingWeight => shared.weight!;
     public bool GradientCheckpointing { get; set; }
+    public SeededDropout Dropout { get; } = new();
+    public double HiddenDropoutRate => Config.DropoutRate;
+    private readonly ConfiguredDropout _dropout;
 
     /// <param name="generator">Draws the initial weights; torch's default generator when null. A generator of its own
     /// gives the same weights for the same seed whatever else draws from the default one.</param>
@@ -49,9 +55,10 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
     {
         config.Validate();
         Config = config;
+        _dropout = new ConfiguredDropout(Dropout, config.DropoutRate);
         shared = nn.Embedding(config.VocabSize, config.DModel);
-        encoder = new T5Stack(config, isDecoder: false);
-        decoder = new T5Stack(config, isDecoder: true);
+        encoder = new T5Stack(config, _dropout, isDecoder: false);
+        decoder = new T5Stack(config, _dropout, isDecoder: true);
         if (!config.TieWordEmbeddings) lm_head = nn.Linear(config.DModel, config.VocabSize, hasBias: false);
         Shape = new BackboneShape(config.DModel, config.NumLayers, config.NumHeads, config.DKv, config.VocabSize, config.NPositions);
         RegisterComponents();
@@ -121,7 +128,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
     public Tensor Encode(Tensor inputsEmbeds, Tensor attentionMask, DeepPrompt? deepPrompt = null)
     {
         using var scope = NewDisposeScope();
-        var hidden = inputsEmbeds.to(ComputeDType);
+        var hidden = _dropout.Apply(inputsEmbeds.to(ComputeDType), training);
         long batch = hidden.shape[0], length = hidden.shape[1];
         if (attentionMask.shape.Length != 2 || attentionMask.shape[0] != batch || attentionMask.shape[1] != length)
             throw new ArgumentException(
@@ -141,7 +148,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
         var bias = positionBias + KeyMaskBias(keyMask);
         for (int i = 0; i < encoder.block.Count; i++)
             hidden = RunBlock(encoder.block[i], hidden, bias, null, null, deepPrompt?.Keys[i], deepPrompt?.Values[i]);
-        return encoder.final_layer_norm.forward(hidden).MoveToOuterDisposeScope();
+        return _dropout.Apply(encoder.final_layer_norm.forward(hidden), training).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -151,7 +158,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
     public (Tensor Hidden, Tensor Logits) Decode(Tensor decoderInputIds, Tensor encoderHidden, Tensor encoderAttentionMask)
     {
         using var scope = NewDisposeScope();
-        var hidden = shared.forward(decoderInputIds).to(ComputeDType);
+        var hidden = _dropout.Apply(shared.forward(decoderInputIds).to(ComputeDType), training);
         long length = hidden.shape[1];
         var device = hidden.device;
         var causal = torch.ones(length, length, dtype: ScalarType.Bool, device: device).triu(1);
@@ -160,7 +167,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
         var crossBias = KeyMaskBias(encoderAttentionMask);
         for (int i = 0; i < decoder.block.Count; i++)
             hidden = RunBlock(decoder.block[i], hidden, selfBias, encoderHidden, crossBias, null, null);
-        hidden = decoder.final_layer_norm.forward(hidden);
+        hidden = _dropout.Apply(decoder.final_layer_norm.forward(hidden), training);
         // Tied embeddings: transformers rescales by d_model^-0.5 before projecting onto the shared table.
         var logits = lm_head is not null
             ? lm_head.forward(hidden)
@@ -171,7 +178,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
     private Tensor RunBlock(T5Block block, Tensor hidden, Tensor selfBias, Tensor? encoderHidden, Tensor? crossBias,
         Tensor? prefixKey, Tensor? prefixValue)
         => GradientCheckpointing && torch.is_grad_enabled()
-            ? ActivationCheckpoint.Run(xs => block.Forward(xs[0]!, xs[1]!, xs[2], xs[3], xs[4], xs[5]),
+            ? ActivationCheckpoint.Run(xs => block.Forward(xs[0]!, xs[1]!, xs[2], xs[3], xs[4], xs[5]), _dropout.IsActive(training) ? Dropout.Generators : null,
                 hidden, selfBias, encoderHidden, crossBias, prefixKey, prefixValue)
             : block.Forward(hidden, selfBias, encoderHidden, crossBias, prefixKey, prefixValue);
 
@@ -194,6 +201,12 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
     public void Freeze()
     {
         foreach (var p in parameters()) p.requires_grad = false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Dropout.Dispose();
+        base.Dispose(disposing);
     }
 
     public void SetComputeDType(ScalarType dtype)

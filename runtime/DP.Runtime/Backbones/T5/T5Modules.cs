@@ -1,3 +1,4 @@
+using DP.Runtime.Backbones.Dropout;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -49,9 +50,11 @@ public sealed class T5Attention : nn.Module
     private readonly int _headDim;
     private readonly int _numBuckets;
     private readonly int _maxDistance;
+    private readonly ConfiguredDropout _dropout;
 
-    public T5Attention(T5Config c, bool hasRelativeAttentionBias, string name) : base(name)
+    public T5Attention(T5Config c, ConfiguredDropout dropout, bool hasRelativeAttentionBias, string name) : base(name)
     {
+        _dropout = dropout;
         _heads = c.NumHeads;
         _headDim = c.DKv;
         _numBuckets = c.RelativeAttentionNumBuckets;
@@ -97,7 +100,7 @@ public sealed class T5Attention : nn.Module
         }
         // Scores in the compute dtype, softmax in float32 (as transformers), weights back to the compute dtype.
         var scores = torch.matmul(query, key.transpose(-1, -2)).to(ScalarType.Float32) + bias;
-        var weights = scores.softmax(-1).to(value.dtype);
+        var weights = _dropout.Apply(scores.softmax(-1).to(value.dtype), training);
         var context = torch.matmul(weights, value).transpose(1, 2).reshape(hidden.shape[0], hidden.shape[1], _heads * _headDim);
         return o.forward(context).MoveToOuterDisposeScope();
     }
@@ -109,15 +112,18 @@ public sealed class T5LayerSelfAttention : nn.Module
     public readonly T5Attention SelfAttention;
     public readonly T5LayerNorm layer_norm;
 
-    public T5LayerSelfAttention(T5Config c, bool hasRelativeAttentionBias) : base("layer")
+    private readonly ConfiguredDropout _dropout;
+
+    public T5LayerSelfAttention(T5Config c, ConfiguredDropout dropout, bool hasRelativeAttentionBias) : base("layer")
     {
-        SelfAttention = new T5Attention(c, hasRelativeAttentionBias, nameof(SelfAttention));
+        _dropout = dropout;
+        SelfAttention = new T5Attention(c, dropout, hasRelativeAttentionBias, nameof(SelfAttention));
         layer_norm = new T5LayerNorm(c.DModel, c.LayerNormEpsilon, nameof(layer_norm));
         RegisterComponents();
     }
 
     public Tensor Forward(Tensor hidden, Tensor bias, Tensor? prefixKey, Tensor? prefixValue)
-        => hidden + SelfAttention.Forward(layer_norm.forward(hidden), null, bias, prefixKey, prefixValue);
+        => hidden + _dropout.Apply(SelfAttention.Forward(layer_norm.forward(hidden), null, bias, prefixKey, prefixValue), training);
 }
 
 /// <summary>decoder.block.N.layer.1: pre-norm cross-attention over the encoder output, with a residual.</summary>
@@ -126,15 +132,18 @@ public sealed class T5LayerCrossAttention : nn.Module
     public readonly T5Attention EncDecAttention;
     public readonly T5LayerNorm layer_norm;
 
-    public T5LayerCrossAttention(T5Config c) : base("layer")
+    private readonly ConfiguredDropout _dropout;
+
+    public T5LayerCrossAttention(T5Config c, ConfiguredDropout dropout) : base("layer")
     {
-        EncDecAttention = new T5Attention(c, hasRelativeAttentionBias: false, nameof(EncDecAttention));
+        _dropout = dropout;
+        EncDecAttention = new T5Attention(c, dropout, hasRelativeAttentionBias: false, nameof(EncDecAttention));
         layer_norm = new T5LayerNorm(c.DModel, c.LayerNormEpsilon, nameof(layer_norm));
         RegisterComponents();
     }
 
     public Tensor Forward(Tensor hidden, Tensor encoderHidden, Tensor bias)
-        => hidden + EncDecAttention.Forward(layer_norm.forward(hidden), encoderHidden, bias);
+        => hidden + _dropout.Apply(EncDecAttention.Forward(layer_norm.forward(hidden), encoderHidden, bias), training);
 }
 
 /// <summary>The activations feed_forward_proj can name; "gelu" behind "gated-" is transformers' gelu_new (tanh).</summary>
@@ -157,10 +166,12 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
     public readonly Linear wi_1;
     public readonly Linear wo;
     private readonly string _act;
+    private readonly ConfiguredDropout _dropout;
 
-    public T5DenseGatedActDense(T5Config c) : base("DenseReluDense")
+    public T5DenseGatedActDense(T5Config c, ConfiguredDropout dropout) : base("DenseReluDense")
     {
         _act = c.ActivationName;
+        _dropout = dropout;
         wi_0 = nn.Linear(c.DModel, c.DFf, hasBias: false);
         wi_1 = nn.Linear(c.DModel, c.DFf, hasBias: false);
         wo = nn.Linear(c.DFf, c.DModel, hasBias: false);
@@ -171,7 +182,7 @@ public sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var gated = T5Activation.Apply(_act, gated: true, wi_0.forward(x)) * wi_1.forward(x);
-        return wo.forward(gated).MoveToOuterDisposeScope();
+        return wo.forward(_dropout.Apply(gated, training)).MoveToOuterDisposeScope();
     }
 }
 
@@ -181,10 +192,12 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
     public readonly Linear wi;
     public readonly Linear wo;
     private readonly string _act;
+    private readonly ConfiguredDropout _dropout;
 
-    public T5DenseActDense(T5Config c) : base("DenseReluDense")
+    public T5DenseActDense(T5Config c, ConfiguredDropout dropout) : base("DenseReluDense")
     {
         _act = c.ActivationName;
+        _dropout = dropout;
         wi = nn.Linear(c.DModel, c.DFf, hasBias: false);
         wo = nn.Linear(c.DFf, c.DModel, hasBias: false);
         RegisterComponents();
@@ -193,7 +206,7 @@ public sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        return wo.forward(T5Activation.Apply(_act, gated: false, wi.forward(x))).MoveToOuterDisposeScope();
+        return wo.forward(_dropout.Apply(T5Activation.Apply(_act, gated: false, wi.forward(x)), training)).MoveToOuterDisposeScope();
     }
 }
 
@@ -203,14 +216,17 @@ public sealed class T5LayerFF : nn.Module
     public readonly nn.Module<Tensor, Tensor> DenseReluDense;
     public readonly T5LayerNorm layer_norm;
 
-    public T5LayerFF(T5Config c) : base("layer")
+    private readonly ConfiguredDropout _dropout;
+
+    public T5LayerFF(T5Config c, ConfiguredDropout dropout) : base("layer")
     {
-        DenseReluDense = c.IsGated ? new T5DenseGatedActDense(c) : new T5DenseActDense(c);
+        _dropout = dropout;
+        DenseReluDense = c.IsGated ? new T5DenseGatedActDense(c, dropout) : new T5DenseActDense(c, dropout);
         layer_norm = new T5LayerNorm(c.DModel, c.LayerNormEpsilon, nameof(layer_norm));
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor hidden) => hidden + DenseReluDense.forward(layer_norm.forward(hidden));
+    public Tensor Forward(Tensor hidden) => hidden + _dropout.Apply(DenseReluDense.forward(layer_norm.forward(hidden)), training);
 }
 
 /// <summary>
@@ -222,12 +238,12 @@ public sealed class T5Block : nn.Module
     public readonly ModuleList<nn.Module> layer;
     private readonly bool _isDecoder;
 
-    public T5Block(T5Config c, bool isDecoder, bool hasRelativeAttentionBias) : base("block")
+    public T5Block(T5Config c, ConfiguredDropout dropout, bool isDecoder, bool hasRelativeAttentionBias) : base("block")
     {
         _isDecoder = isDecoder;
-        var layers = new List<nn.Module> { new T5LayerSelfAttention(c, hasRelativeAttentionBias) };
-        if (isDecoder) layers.Add(new T5LayerCrossAttention(c));
-        layers.Add(new T5LayerFF(c));
+        var layers = new List<nn.Module> { new T5LayerSelfAttention(c, dropout, hasRelativeAttentionBias) };
+        if (isDecoder) layers.Add(new T5LayerCrossAttention(c, dropout));
+        layers.Add(new T5LayerFF(c, dropout));
         layer = nn.ModuleList(layers.ToArray());
         RegisterComponents();
     }
@@ -256,10 +272,10 @@ public sealed class T5Stack : nn.Module
     public readonly ModuleList<T5Block> block;
     public readonly T5LayerNorm final_layer_norm;
 
-    public T5Stack(T5Config c, bool isDecoder) : base(isDecoder ? "decoder" : "encoder")
+    public T5Stack(T5Config c, ConfiguredDropout dropout, bool isDecoder) : base(isDecoder ? "decoder" : "encoder")
     {
         int count = isDecoder ? c.DecoderLayers : c.NumLayers;
-        block = nn.ModuleList(Enumerable.Range(0, count).Select(i => new T5Block(c, isDecoder, hasRelativeAttentionBias: i == 0)).ToArray());
+        block = nn.ModuleList(Enumerable.Range(0, count).Select(i => new T5Block(c, dropout, isDecoder, hasRelativeAttentionBias: i == 0)).ToArray());
         final_layer_norm = new T5LayerNorm(c.DModel, c.LayerNormEpsilon, nameof(final_layer_norm));
         RegisterComponents();
     }

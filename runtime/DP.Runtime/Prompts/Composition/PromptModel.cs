@@ -109,13 +109,20 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         return loss.MoveToOuterDisposeScope();
     }
 
-    // The Gumbel noise generators travel in training checkpoints (resumed runs draw the same noise).
+    // The Gumbel noise and dropout generators travel in training checkpoints (resumed runs draw the same noise and masks).
     IReadOnlyDictionary<string, Tensor> IRandomStateOwner.SaveRandomState() =>
-        _gumbel.SaveState().ToDictionary(kv => "gumbel/" + kv.Key, kv => kv.Value);
+        _gumbel.SaveState().Select(kv => ("gumbel/" + kv.Key, kv.Value))
+            .Concat(_parts.Backbone.Dropout.Generators.SaveState().Select(kv => ("dropout/" + kv.Key, kv.Value)))
+            .ToDictionary(kv => kv.Item1, kv => kv.Item2);
 
-    void IRandomStateOwner.LoadRandomState(IReadOnlyDictionary<string, Tensor> states) =>
-        _gumbel.LoadState(states.Where(kv => kv.Key.StartsWith("gumbel/", StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key["gumbel/".Length..], kv => kv.Value));
+    void IRandomStateOwner.LoadRandomState(IReadOnlyDictionary<string, Tensor> states)
+    {
+        _gumbel.LoadState(Streams(states, "gumbel/"));
+        _parts.Backbone.Dropout.Generators.LoadState(Streams(states, "dropout/"));
+    }
+
+    private static Dictionary<string, Tensor> Streams(IReadOnlyDictionary<string, Tensor> states, string prefix) =>
+        states.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
 
     public void OnOptimizerStep(long step)
     {
@@ -132,18 +139,18 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         var tokens = _parts.Backbone.EmbedTokens(batch.InputIds);
         var decoderIds = HeadFor(batch).Head.DecoderInputIds(b, tokens.device);
         if (_parts.Deep is { } deep)
-            return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DeepPrompt: deep.Build(b), DecoderInputIds: decoderIds);
+            return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DeepPrompt: deep.Build(b, _parts.Backbone.Dropout, _parts.Backbone.HiddenDropoutRate), DecoderInputIds: decoderIds);
         if (_parts.Source is not { } source || _parts.Assembler is not { } assembler)
             return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DecoderInputIds: decoderIds);
 
         var u = NeedsInstance ? Representation(batch) : null;
         var prompt = source.Rows(b, u);
-        Tensor? keep = _parts.LengthLogits is { } lengthLogits ? KeepMask.FromLengthChoice(Choose(lengthLogits.Logits(b, u))) : null;
+        Tensor? keep = _parts.LengthLogits is { } lengthLogits ? KeepMask.FromLengthChoice(Choose(lengthLogits, b, u)) : null;
         PromptSplit split = _parts.Position switch
         {
             PositionPolicy.Prefix => new PromptSplit.Fixed(0),
             PositionPolicy.Postfix => new PromptSplit.Fixed(source.Length),
-            _ => new PromptSplit.OneHot(Choose(_parts.PositionLogits!.Logits(b, u))),
+            _ => new PromptSplit.OneHot(Choose(_parts.PositionLogits!, b, u)),
         };
         var assembled = assembler.Assemble(tokens, batch.AttentionMask, batch.TokenTypeIds, prompt, split, keep);
         return new BackboneInput(assembled.InputsEmbeds, assembled.AttentionMask, TokenTypeIds: assembled.TokenTypeIds, DecoderInputIds: decoderIds);
@@ -174,9 +181,19 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
     public Tensor Representation(ModelBatch batch) =>
         (_parts.Instances ?? throw new InvalidOperationException("This method has no instance representation.")).Get(batch);
 
-    /// <summary>Training: a hard straight-through Gumbel sample; evaluation: the argmax, no noise.</summary>
-    private Tensor Choose(Tensor logits) =>
-        training ? _gumbel.Sample(logits, _extra[TemperatureKey]) : HardGumbelSoftmax.ArgMax(logits);
+    /// <summary>
+    /// Training: a hard straight-through Gumbel sample, one per row for an instance-level choice and one for the whole
+    /// batch for a task-level choice (the authors draw a single sample over the task logits and use it for every row);
+    /// evaluation: the argmax, no noise.
+    /// </summary>
+    private Tensor Choose(ChoiceLogits choice, long rows, Tensor? u)
+    {
+        if (!training) return HardGumbelSoftmax.ArgMax(choice.Logits(rows, u));
+        double temperature = _extra[TemperatureKey];
+        return choice.NeedsInstance
+            ? _gumbel.Sample(choice.Logits(rows, u), temperature)
+            : _gumbel.Sample(choice.Logits(1, u), temperature).expand(rows, -1);
+    }
 
     public (int[] Split, int[] Length) Choices(ModelBatch batch)
     {

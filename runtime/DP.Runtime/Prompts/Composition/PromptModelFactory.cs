@@ -29,6 +29,7 @@ public static class PromptModelFactory
         using var gen = new Generator(unchecked((ulong)seed));
         int n = method.PromptLength;
 
+        backbone.Dropout.Reseed(seed);
         if (method.Kind == MethodKind.FineTune)
         {
             foreach (var p in backbone.Module.parameters()) p.requires_grad = true;
@@ -110,11 +111,23 @@ public static class PromptModelFactory
                 throw new ArgumentException(task.LabelWordProblem ?? "head.kind 'verbalizer' needs label words (task.labels) with token ids.");
             if (!task.MultipleChoice && words.Count != task.NumClasses)
                 throw new ArgumentException($"The verbalizer has {words.Count} label words but the task has {task.NumClasses} classes.");
-            return new VerbalizerHead(words, task.DecoderPrefixIds ?? [special.Pad], task.MultipleChoice);
+            return new VerbalizerHead(words, DecoderPrefixIds(head.DecoderPrefix, special), task.MultipleChoice);
         }
         int outputs = task.MultipleChoice ? 1 : task.NumClasses;
         return new LinearHead(backbone.Shape.HiddenSize, outputs, head.Pooling, gen, device);
     }
+
+    /// <summary>
+    /// The decoder's input before the label word: the start token (T5's decoder_start_token_id is its pad id), then for
+    /// <see cref="DecoderPrefix.Sentinel"/> the first sentinel, as OpenPrompt's T5LMTokenizerWrapper feeds the decoder.
+    /// </summary>
+    internal static IReadOnlyList<int> DecoderPrefixIds(DecoderPrefix prefix, SpecialTokens special) => prefix switch
+    {
+        DecoderPrefix.Start => [special.Pad],
+        DecoderPrefix.Sentinel => [special.Pad, special.Mask ?? throw new ArgumentException(
+            "head.decoder_prefix 'sentinel' needs the tokenizer's <extra_id_0>, and this tokenizer has no sentinel tokens; set head.decoder_prefix=start.")],
+        _ => throw new ArgumentOutOfRangeException(nameof(prefix), prefix, "Unknown head.decoder_prefix."),
+    };
 
     private static void Validate(MethodOptions method, TaskHeadInfo task)
     {

@@ -6,14 +6,13 @@ namespace DP.Runtime.Prompts.Composition;
 /// <summary>
 /// What the head must produce for a task. Classification: <see cref="NumClasses"/> scores per example (linear head)
 /// or the logits of <see cref="LabelWordIds"/> (verbalizer, one word per class). Multiple choice: one score per
-/// candidate row, grouped per example by ModelBatch.ChoiceCounts. <see cref="DecoderPrefixIds"/> is what an
-/// encoder–decoder's decoder reads before the label word (its start token, optionally a sentinel); null = [Pad].
+/// candidate row, grouped per example by ModelBatch.ChoiceCounts. What an encoder–decoder's decoder
+/// reads before the label word is <see cref="DP.Runtime.Experiments.HeadOptions.DecoderPrefix"/>.
 /// </summary>
 public sealed record TaskHeadInfo(
     int NumClasses,
     IReadOnlyList<int>? LabelWordIds = null,
-    bool MultipleChoice = false,
-    IReadOnlyList<int>? DecoderPrefixIds = null)
+    bool MultipleChoice = false)
 {
     /// <summary>Why the task has no <see cref="LabelWordIds"/> (a word of several pieces): a verbalizer head reports it.</summary>
     public string? LabelWordProblem { get; init; }

@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones;
+using DP.Runtime.Backbones.Dropout;
 using DP.Runtime.Prompts.Sources;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -50,13 +51,19 @@ public sealed class DeepPromptEncoder : nn.Module
     /// <summary>The prefixes as one tensor [n, 2·layers·heads·headDim] (the reparameterisation MLP applied).</summary>
     public Tensor Flat() => weight is not null ? weight : transform!.forward(embedding!.weight!);
 
-    /// <summary>Per-layer prefixes for a batch of <paramref name="batch"/> rows; mask all ones [B, n].</summary>
-    public DeepPrompt Build(long batch)
+    /// <summary>
+    /// Per-layer prefixes for a batch of <paramref name="batch"/> rows; mask all ones [B, n]. In training mode each row's
+    /// prefixes get their own dropout mask at <paramref name="rate"/> (P-tuning v2 drops out its past key/values at
+    /// the backbone's hidden dropout rate).
+    /// </summary>
+    public DeepPrompt Build(long batch, SeededDropout? dropout = null, double rate = 0)
     {
         var flat = Flat();
         int layers = _shape.NumLayers, heads = _shape.NumHeads, headDim = _shape.HeadDim;
-        // [n, 2L·heads·headDim] → [2L, heads, n, headDim] → [2L, B, heads, n, headDim]
-        var kv = flat.view(_length, 2 * layers, heads, headDim).permute(1, 2, 0, 3).unsqueeze(1).expand(-1, batch, -1, -1, -1);
+        // [n, 2L·heads·headDim] → [B, n, 2L·heads·headDim] (a mask per row) → [2L, B, heads, n, headDim]
+        var rows = flat.unsqueeze(0).expand(batch, -1, -1);
+        if (dropout is not null) rows = dropout.Apply(rows, rate, training);
+        var kv = rows.view(batch, _length, 2 * layers, heads, headDim).permute(2, 0, 3, 1, 4);
         var keys = new Tensor[layers];
         var values = new Tensor[layers];
         for (int i = 0; i < layers; i++) // a loop over layers (fixed, small), not over instances

@@ -1,3 +1,4 @@
+using DP.Runtime.Randomness;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,15 +11,14 @@ namespace DP.Runtime.Prompts.Gumbel;
 /// </summary>
 public sealed class HardGumbelSoftmax : IDisposable
 {
-    private readonly ulong _seed;
-    private readonly Dictionary<string, Generator> _generators = [];
+    private readonly DeviceGenerators _generators;
 
-    public HardGumbelSoftmax(long seed) => _seed = unchecked((ulong)seed);
+    public HardGumbelSoftmax(long seed) => _generators = new DeviceGenerators(seed);
 
     /// <summary>Straight-through one-hot sample over the last dimension of <paramref name="logits"/>.</summary>
     public Tensor Sample(Tensor logits, double temperature)
     {
-        var u = torch.rand(logits.shape, dtype: logits.dtype, device: logits.device, generator: GeneratorFor(logits.device));
+        var u = torch.rand(logits.shape, dtype: logits.dtype, device: logits.device, generator: _generators.For(logits.device));
         var gumbel = -torch.log(-torch.log(u.clamp_min(1e-20)));
         var soft = torch.softmax((logits + gumbel) / temperature, dim: -1);
         return StraightThrough(soft);
@@ -34,30 +34,11 @@ public sealed class HardGumbelSoftmax : IDisposable
     /// </summary>
     public static Tensor StraightThrough(Tensor soft) => ArgMax(soft.detach()) + (soft - soft.detach());
 
-    private Generator GeneratorFor(Device device)
-    {
-        var key = device.ToString();
-        if (!_generators.TryGetValue(key, out var gen))
-        {
-            gen = new Generator(_seed, device);
-            _generators[key] = gen;
-        }
-        return gen;
-    }
-
     /// <summary>The state of each generator used so far, by device (for checkpoints).</summary>
-    public IReadOnlyDictionary<string, Tensor> SaveState() =>
-        _generators.ToDictionary(kv => kv.Key, kv => kv.Value.get_state());
+    public IReadOnlyDictionary<string, Tensor> SaveState() => _generators.SaveState();
 
     /// <summary>Restores generator states that <see cref="SaveState"/> returned.</summary>
-    public void LoadState(IReadOnlyDictionary<string, Tensor> states)
-    {
-        foreach (var (key, state) in states) GeneratorFor(torch.device(key)).set_state(state);
-    }
+    public void LoadState(IReadOnlyDictionary<string, Tensor> states) => _generators.LoadState(states);
 
-    public void Dispose()
-    {
-        foreach (var g in _generators.Values) g.Dispose();
-        _generators.Clear();
-    }
+    public void Dispose() => _generators.Dispose();
 }
