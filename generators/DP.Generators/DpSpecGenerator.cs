@@ -100,10 +100,6 @@ public sealed class DpSpecGenerator : IIncrementalGenerator
             {
                 context.AddSource(spec.TypeName + ".g.cs", SourceText.From(ExperimentEmitter.Emit(spec, model.RootNamespace), Encoding.UTF8));
             }
-            if (model.Specs.Count > 0)
-            {
-                context.AddSource(SupportEmitter.HintName, SourceText.From(SupportEmitter.Emit(), Encoding.UTF8));
-            }
             if (model.EmitEntryPoint)
             {
                 context.AddSource(EntryPointEmitter.HintName, SourceText.From(EntryPointEmitter.Emit(model.Specs, model.RootNamespace), Encoding.UTF8));

@@ -21,9 +21,9 @@ public class OverrideBehaviourTests
         return Assembly.Load(stream.ToArray()).GetType(typeName, throwOnError: true)!;
     }
 
-    private static ExperimentOptions Create() => (ExperimentOptions)Experiment.Value.GetMethod("CreateOptions")!.Invoke(null, null)!;
+    internal static ExperimentOptions Create() => (ExperimentOptions)Experiment.Value.GetMethod("CreateOptions")!.Invoke(null, null)!;
 
-    private static void Override(ExperimentOptions options, string key, string value)
+    internal static void Override(ExperimentOptions options, string key, string value)
     {
         try
         {
@@ -82,7 +82,7 @@ public class OverrideBehaviourTests
         Override(o, "method.kind", "prefix");
         Override(o, "training.max_steps", "10");
         Override(o, "outputs.plots", "false");
-        Override(o, "task.test_file", "none");
+        Override(o, "task.test_file", "~");
         Override(o, "task.few_shot.total", "32");
         Override(o, "task.fields", "premise, hypothesis");
         Override(o, "task.labels", "yes=great,no=bad");

@@ -49,11 +49,4 @@ public class SnapshotTests
         Assert.Empty(run.Diagnostics);
         SnapshotFile.Match(run.Source("DpProgram.g.cs"), "EntryPointMultiple");
     }
-
-    [Fact]
-    public void Override_parser_matches_snapshot()
-    {
-        var run = GeneratorHarness.Run("specs/one.dp.yaml", SampleSpecs.PrefixSuperGlue);
-        SnapshotFile.Match(run.Source("DpSpecValues.g.cs"), "DpSpecValues");
-    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using DP.Generators.Model;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -26,19 +27,19 @@ public static class DiagnosticDescriptors
         "'{0}' must be {1}, not {2}; write e.g. {3}");
 
     public static readonly DiagnosticDescriptor WrongType = Error(DiagnosticIds.WrongType, "Value has the wrong type",
-        "'{0}' must be {1}, but '{2}' is not; write e.g. {3}");
+        SpecMessages.WrongType);
 
     public static readonly DiagnosticDescriptor OutOfRange = Error(DiagnosticIds.OutOfRange, "Value out of range",
-        "'{0}' is {1} but must be {2}");
+        SpecMessages.OutOfRange);
 
     public static readonly DiagnosticDescriptor UnknownChoice = Error(DiagnosticIds.UnknownChoice, "Unknown choice word",
-        "'{0}' cannot be '{1}'{2}; write one of: {3}");
+        SpecMessages.UnknownChoice);
 
     public static readonly DiagnosticDescriptor MissingKey = Error(DiagnosticIds.MissingKey, "Required key missing",
         "The spec needs '{0}'; add e.g. {1}");
 
     public static readonly DiagnosticDescriptor InvalidName = Error(DiagnosticIds.InvalidName, "Invalid experiment name",
-        "Experiment name '{0}' must be lowercase letters, digits and '-' only (e.g. 'sentiment-dp')");
+        SpecMessages.InvalidName);
 
     public static readonly DiagnosticDescriptor DuplicateExperiment = Error(DiagnosticIds.DuplicateExperiment, "Duplicate experiment name",
         "Experiment '{0}' is also declared in '{1}'; give each spec its own 'experiment' name");

@@ -2,9 +2,9 @@ namespace DP.Generators.Diagnostics;
 
 /// <summary>
 /// The stable DP diagnostic ids, free of Roslyn types so parsing and validation (and any emitter) can use them;
-/// <see cref="DiagnosticDescriptors"/> gives each its title and message.
+/// DiagnosticDescriptors gives each its title and message.
 /// </summary>
-public static class DiagnosticIds
+internal static class DiagnosticIds
 {
     public const string YamlSyntax = "DP0001";
     public const string UnknownKey = "DP0002";

@@ -3,19 +3,19 @@ using System.Collections.Generic;
 namespace DP.Generators.Model;
 
 /// <summary>The type of a scalar spec value.</summary>
-public enum SpecValueKind { String, Int, Double, Bool, Enum }
+internal enum SpecValueKind { String, Int, Double, Bool, Enum }
 
 /// <summary>Which options object a key writes into: the experiment, or a task (the main one or a multitask entry).</summary>
-public enum OptionScope { Experiment, Task }
+internal enum OptionScope { Experiment, Task }
 
 /// <summary>One spec word of a choice and the runtime enum member it means.</summary>
-public sealed record ChoiceWord(string Word, string Member);
+internal sealed record ChoiceWord(string Word, string Member);
 
 /// <summary>
 /// One scalar key of the spec schema: its dotted key, the runtime property it sets, its type, range and default.
 /// Language-neutral (property paths name the .NET runtime types), so any emitter can use it.
 /// </summary>
-public sealed class OptionDefinition
+internal sealed class OptionDefinition
 {
     public OptionDefinition(string key, OptionScope scope, string propertyPath, SpecValueKind kind, string? defaultText)
     {

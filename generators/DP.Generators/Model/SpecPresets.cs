@@ -14,7 +14,7 @@ public sealed record SpecPreset(string Name, string Description, IReadOnlyList<S
 /// </summary>
 public static class SpecPresets
 {
-    public const string Key = "preset";
+    public const string Key = SpecSchema.Preset;
 
     /// <summary>The authors' training settings, shared by every variant.</summary>
     private static readonly (string Key, string Value)[] Training =

@@ -8,9 +8,10 @@ namespace DP.Generators.Model;
 /// emitted overrides and docs/spec.md all follow this one table. Structured keys (experiment, preset, task.fields,
 /// task.labels, task.multitask, sweep) are handled by the validator directly and listed in <see cref="StructuredKeys"/>.
 /// </summary>
-public static class SpecSchema
+internal static class SpecSchema
 {
     public const string Experiment = "experiment";
+    public const string Preset = "preset";
     public const string TaskFields = "task.fields";
     public const string TaskLabels = "task.labels";
     public const string TaskMultitask = "task.multitask";
@@ -29,7 +30,7 @@ public static class SpecSchema
         "backbone", "task", "method", "method.pool", "method.gumbel", "head", "training", "outputs", FewShotGroup,
     };
 
-    public static readonly IReadOnlyList<string> StructuredKeys = new[] { Experiment, SpecPresets.Key, TaskFields, TaskLabels, TaskMultitask, Sweep };
+    public static readonly IReadOnlyList<string> StructuredKeys = new[] { Experiment, Preset, TaskFields, TaskLabels, TaskMultitask, Sweep };
 
     public static readonly IReadOnlyList<string> SuperGlueTasks = new[] { "boolq", "cb", "copa", "multirc", "record", "rte", "wic", "wsc" };
 

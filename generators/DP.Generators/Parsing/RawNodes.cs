@@ -31,7 +31,7 @@ public sealed class RawScalar : RawNode
     public bool IsPlain { get; }
 
     /// <summary>YAML's null: an empty plain value, ~ or null.</summary>
-    public bool IsNull => IsPlain && (Value.Length == 0 || Value == "~" || Value == "null" || Value == "Null" || Value == "NULL");
+    public bool IsNull => IsPlain && SpecScalars.IsNull(Value);
 
     public override string ShapeName => IsNull ? "empty" : "a single value";
 }

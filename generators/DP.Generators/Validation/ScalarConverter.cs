@@ -10,7 +10,7 @@ namespace DP.Generators.Validation;
 /// Turns spec text into a canonical typed value (invariant culture) and checks its range. Shared rules, so the
 /// validator and the emitted overrides agree on what a valid value is.
 /// </summary>
-public static class ScalarConverter
+internal static class ScalarConverter
 {
     /// <summary>Outcome of a conversion: canonical text, or an error id with message arguments.</summary>
     public readonly struct Result
@@ -64,8 +64,8 @@ public static class ScalarConverter
                 return Result.Success(d.ToString("R", CultureInfo.InvariantCulture));
             }
             case SpecValueKind.Bool:
-                if (value == "true" || value == "True" || value == "TRUE") return Result.Success("true");
-                if (value == "false" || value == "False" || value == "FALSE") return Result.Success("false");
+                if (SpecScalars.TrueWords.Contains(value)) return Result.Success("true");
+                if (SpecScalars.FalseWords.Contains(value)) return Result.Success("false");
                 return Result.Fail(DiagnosticIds.WrongType, option.Key, TypeName(option), value, Example(option));
             case SpecValueKind.Enum:
             {

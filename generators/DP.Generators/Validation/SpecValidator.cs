@@ -116,7 +116,7 @@ public sealed partial class SpecValidator
                 return;
             }
             if (ReportIfTooLong("experiment name", scalar.Value, scalar.Span)) return;
-            if (!IsValidName(scalar.Value))
+            if (!SpecScalars.IsValidExperimentName(scalar.Value))
             {
                 Report(DiagnosticIds.InvalidName, scalar.Span, scalar.Value);
                 return;
@@ -306,9 +306,6 @@ public sealed partial class SpecValidator
         return true;
     }
 
-    // [a-z0-9-]+ with at least one letter or digit (the type name needs one).
-    private static bool IsValidName(string name)
-        => name.Any(c => c != '-') && name.All(c => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-');
 
     /// <summary>"sentiment-dp" → "SentimentDpExperiment".</summary>
     public static string TypeNameFor(string experimentName)

@@ -5,7 +5,7 @@ using System.Linq;
 namespace DP.Generators.Validation;
 
 /// <summary>"did you mean" hints: the closest known word by edit distance, when it is close enough.</summary>
-public static class Suggestions
+internal static class Suggestions
 {
     public static string? Closest(string input, IEnumerable<string> candidates)
     {

@@ -15,77 +15,7 @@ namespace Demo.App
         public const string ExperimentName = "sentiment-dp";
 
         /// <summary>Every key <see cref="ApplyOverride"/> accepts (dotted spec keys).</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys { get; } = new string[]
-        {
-            "experiment",
-            "backbone.source",
-            "backbone.dtype",
-            "task.kind",
-            "task.superglue",
-            "task.data_dir",
-            "task.train_file",
-            "task.validation_file",
-            "task.test_file",
-            "task.format",
-            "task.label_field",
-            "task.template",
-            "task.max_length",
-            "task.pad_to_multiple_of",
-            "task.few_shot.per_label",
-            "task.few_shot.total",
-            "task.few_shot.seed",
-            "task.mixing",
-            "task.mixing_cap",
-            "task.mixing_temperature",
-            "method.kind",
-            "method.prompt_length",
-            "method.init",
-            "method.init_text",
-            "method.position",
-            "method.length",
-            "method.pool.size",
-            "method.pool.tanh",
-            "method.gumbel.schedule",
-            "method.gumbel.initial_temperature",
-            "method.gumbel.min_temperature",
-            "method.gumbel.rate",
-            "method.instance_features",
-            "method.reparameterize",
-            "method.reparameterize_hidden",
-            "head.kind",
-            "head.pooling",
-            "head.decoder_prefix",
-            "training.optimizer",
-            "training.learning_rate",
-            "training.prompt_learning_rate",
-            "training.instance_learning_rate",
-            "training.head_learning_rate",
-            "training.backbone_learning_rate",
-            "training.weight_decay",
-            "training.schedule",
-            "training.warmup_steps",
-            "training.max_steps",
-            "training.batch_size",
-            "training.eval_batch_size",
-            "training.gradient_accumulation",
-            "training.gradient_checkpointing",
-            "training.dropout",
-            "training.clip_norm",
-            "training.eval_every",
-            "training.early_stopping_patience",
-            "training.checkpoint_every",
-            "training.best_metric",
-            "training.seed",
-            "training.device",
-            "training.on_non_finite_loss",
-            "training.threads",
-            "outputs.dir",
-            "outputs.save_predictions",
-            "outputs.tensorboard",
-            "outputs.plots",
-            "task.fields",
-            "task.labels",
-        };
+        public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys => global::DP.Runtime.Experiments.SpecValues.Keys;
 
         /// <summary>The options exactly as the spec states them (defaults filled in).</summary>
         public static global::DP.Runtime.Experiments.ExperimentOptions CreateOptions()
@@ -179,75 +109,75 @@ namespace Demo.App
             if (value is null) throw new global::System.ArgumentNullException(nameof(value));
             switch (key)
             {
-                case "experiment": options.Name = global::DP.Generated.DpSpecValues.Name(key, value); return;
-                case "backbone.source": options.Backbone.Source = global::DP.Generated.DpSpecValues.Text(key, value); return;
-                case "backbone.dtype": options.Backbone.DType = value switch { "float32" => global::DP.Runtime.Experiments.BackboneDType.Float32, "bfloat16" => global::DP.Runtime.Experiments.BackboneDType.BFloat16, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "float32, bfloat16") }; return;
-                case "task.kind": options.Task.Kind = value switch { "superglue" => global::DP.Runtime.Experiments.DataKind.SuperGlue, "custom" => global::DP.Runtime.Experiments.DataKind.Custom, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "superglue, custom") }; return;
-                case "task.superglue": options.Task.SuperGlue = value switch { "boolq" => global::DP.Runtime.Experiments.SuperGlueTask.BoolQ, "cb" => global::DP.Runtime.Experiments.SuperGlueTask.CB, "copa" => global::DP.Runtime.Experiments.SuperGlueTask.COPA, "multirc" => global::DP.Runtime.Experiments.SuperGlueTask.MultiRC, "record" => global::DP.Runtime.Experiments.SuperGlueTask.ReCoRD, "rte" => global::DP.Runtime.Experiments.SuperGlueTask.RTE, "wic" => global::DP.Runtime.Experiments.SuperGlueTask.WiC, "wsc" => global::DP.Runtime.Experiments.SuperGlueTask.WSC, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "boolq, cb, copa, multirc, record, rte, wic, wsc") }; return;
-                case "task.data_dir": options.Task.DataDir = global::DP.Generated.DpSpecValues.Text(key, value); return;
-                case "task.train_file": options.Task.TrainFile = global::DP.Generated.DpSpecValues.Text(key, value); return;
-                case "task.validation_file": options.Task.ValidationFile = global::DP.Generated.DpSpecValues.Text(key, value); return;
-                case "task.test_file": options.Task.TestFile = global::DP.Generated.DpSpecValues.NullableText(key, value); return;
-                case "task.format": options.Task.Format = value switch { "jsonl" => global::DP.Runtime.Experiments.DataFormat.Jsonl, "csv" => global::DP.Runtime.Experiments.DataFormat.Csv, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "jsonl, csv") }; return;
-                case "task.label_field": options.Task.LabelField = global::DP.Generated.DpSpecValues.Text(key, value); return;
-                case "task.template": options.Task.Template = global::DP.Generated.DpSpecValues.NullableText(key, value); return;
-                case "task.max_length": options.Task.MaxLength = global::DP.Generated.DpSpecValues.Int(key, value, 8d, 8192d); return;
-                case "task.pad_to_multiple_of": options.Task.PadToMultipleOf = global::DP.Generated.DpSpecValues.Int(key, value, 1d, 512d); return;
-                case "task.few_shot.per_label": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).PerLabel = global::DP.Generated.DpSpecValues.NullableInt(key, value, 1d, null); return;
-                case "task.few_shot.total": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).Total = global::DP.Generated.DpSpecValues.NullableInt(key, value, 1d, null); return;
-                case "task.few_shot.seed": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).Seed = global::DP.Generated.DpSpecValues.Int(key, value, 0d, null); return;
-                case "task.mixing": options.Task.Mixing = value switch { "examples_proportional" => global::DP.Runtime.Experiments.MultitaskMixing.ExamplesProportional, "temperature" => global::DP.Runtime.Experiments.MultitaskMixing.Temperature, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "examples_proportional, temperature") }; return;
-                case "task.mixing_cap": options.Task.MixingCap = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
-                case "task.mixing_temperature": options.Task.MixingTemperature = global::DP.Generated.DpSpecValues.Double(key, value, 0d, true, null); return;
-                case "method.kind": options.Method.Kind = value switch { "finetune" => global::DP.Runtime.Experiments.MethodKind.FineTune, "prompt" => global::DP.Runtime.Experiments.MethodKind.Prompt, "prefix" => global::DP.Runtime.Experiments.MethodKind.Prefix, "dynamic" => global::DP.Runtime.Experiments.MethodKind.Dynamic, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "finetune, prompt, prefix, dynamic") }; return;
-                case "method.prompt_length": options.Method.PromptLength = global::DP.Generated.DpSpecValues.Int(key, value, 1d, 512d); return;
-                case "method.init": options.Method.Init = value switch { "random" => global::DP.Runtime.Experiments.PromptInit.Random, "vocab" => global::DP.Runtime.Experiments.PromptInit.Vocab, "vocab_first" => global::DP.Runtime.Experiments.PromptInit.VocabFirst, "text" => global::DP.Runtime.Experiments.PromptInit.Text, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "random, vocab, vocab_first, text") }; return;
-                case "method.init_text": options.Method.InitText = global::DP.Generated.DpSpecValues.NullableText(key, value); return;
-                case "method.position": options.Method.Position = value switch { "prefix" => global::DP.Runtime.Experiments.PositionPolicy.Prefix, "postfix" => global::DP.Runtime.Experiments.PositionPolicy.Postfix, "task" => global::DP.Runtime.Experiments.PositionPolicy.Task, "instance" => global::DP.Runtime.Experiments.PositionPolicy.Instance, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "prefix, postfix, task, instance") }; return;
-                case "method.length": options.Method.Length = value switch { "fixed" => global::DP.Runtime.Experiments.LengthPolicy.Fixed, "task" => global::DP.Runtime.Experiments.LengthPolicy.Task, "instance" => global::DP.Runtime.Experiments.LengthPolicy.Instance, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "fixed, task, instance") }; return;
-                case "method.pool.size": options.Method.PoolSize = global::DP.Generated.DpSpecValues.Int(key, value, 0d, 1024d); return;
-                case "method.pool.tanh": options.Method.PoolTanh = global::DP.Generated.DpSpecValues.Bool(key, value); return;
-                case "method.gumbel.schedule": options.Method.Gumbel.Schedule = value switch { "compound" => global::DP.Runtime.Experiments.GumbelSchedule.Compound, "exponential" => global::DP.Runtime.Experiments.GumbelSchedule.Exponential, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "compound, exponential") }; return;
-                case "method.gumbel.initial_temperature": options.Method.Gumbel.InitialTemperature = global::DP.Generated.DpSpecValues.Double(key, value, 0d, true, null); return;
-                case "method.gumbel.min_temperature": options.Method.Gumbel.MinTemperature = global::DP.Generated.DpSpecValues.Double(key, value, 0d, true, null); return;
-                case "method.gumbel.rate": options.Method.Gumbel.Rate = global::DP.Generated.DpSpecValues.Double(key, value, 0d, false, null); return;
-                case "method.instance_features": options.Method.InstanceFeatures = value switch { "encoder" => global::DP.Runtime.Experiments.InstanceFeatures.Encoder, "embeddings" => global::DP.Runtime.Experiments.InstanceFeatures.Embeddings, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "encoder, embeddings") }; return;
-                case "method.reparameterize": options.Method.Reparameterize = global::DP.Generated.DpSpecValues.Bool(key, value); return;
-                case "method.reparameterize_hidden": options.Method.ReparameterizeHidden = global::DP.Generated.DpSpecValues.Int(key, value, 1d, 65536d); return;
-                case "head.kind": options.Head.Kind = value switch { "auto" => global::DP.Runtime.Experiments.HeadKind.Auto, "linear" => global::DP.Runtime.Experiments.HeadKind.Linear, "verbalizer" => global::DP.Runtime.Experiments.HeadKind.Verbalizer, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "auto, linear, verbalizer") }; return;
-                case "head.pooling": options.Head.Pooling = value switch { "mean" => global::DP.Runtime.Experiments.Pooling.Mean, "first" => global::DP.Runtime.Experiments.Pooling.First, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "mean, first") }; return;
-                case "head.decoder_prefix": options.Head.DecoderPrefix = value switch { "sentinel" => global::DP.Runtime.Experiments.DecoderPrefix.Sentinel, "start" => global::DP.Runtime.Experiments.DecoderPrefix.Start, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "sentinel, start") }; return;
-                case "training.optimizer": options.Training.Optimizer = value switch { "adafactor" => global::DP.Runtime.Experiments.OptimizerKind.Adafactor, "adamw" => global::DP.Runtime.Experiments.OptimizerKind.AdamW, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "adafactor, adamw") }; return;
-                case "training.learning_rate": options.Training.LearningRate = global::DP.Generated.DpSpecValues.Double(key, value, 0d, true, null); return;
-                case "training.prompt_learning_rate": options.Training.PromptLearningRate = global::DP.Generated.DpSpecValues.NullableDouble(key, value, 0d, true, null); return;
-                case "training.instance_learning_rate": options.Training.InstanceLearningRate = global::DP.Generated.DpSpecValues.NullableDouble(key, value, 0d, true, null); return;
-                case "training.head_learning_rate": options.Training.HeadLearningRate = global::DP.Generated.DpSpecValues.NullableDouble(key, value, 0d, true, null); return;
-                case "training.backbone_learning_rate": options.Training.BackboneLearningRate = global::DP.Generated.DpSpecValues.NullableDouble(key, value, 0d, true, null); return;
-                case "training.weight_decay": options.Training.WeightDecay = global::DP.Generated.DpSpecValues.Double(key, value, 0d, false, null); return;
-                case "training.schedule": options.Training.Schedule = value switch { "constant" => global::DP.Runtime.Experiments.LrSchedule.Constant, "linear" => global::DP.Runtime.Experiments.LrSchedule.Linear, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "constant, linear") }; return;
-                case "training.warmup_steps": options.Training.WarmupSteps = global::DP.Generated.DpSpecValues.Int(key, value, 0d, null); return;
-                case "training.max_steps": options.Training.MaxSteps = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
-                case "training.batch_size": options.Training.BatchSize = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
-                case "training.eval_batch_size": options.Training.EvalBatchSize = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
-                case "training.gradient_accumulation": options.Training.GradientAccumulation = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
-                case "training.gradient_checkpointing": options.Training.GradientCheckpointing = global::DP.Generated.DpSpecValues.Bool(key, value); return;
-                case "training.dropout": options.Training.Dropout = global::DP.Generated.DpSpecValues.Bool(key, value); return;
-                case "training.clip_norm": options.Training.ClipNorm = global::DP.Generated.DpSpecValues.Double(key, value, 0d, false, null); return;
-                case "training.eval_every": options.Training.EvalEvery = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
-                case "training.early_stopping_patience": options.Training.EarlyStoppingPatience = global::DP.Generated.DpSpecValues.Int(key, value, 0d, null); return;
-                case "training.checkpoint_every": options.Training.CheckpointEvery = global::DP.Generated.DpSpecValues.Int(key, value, 1d, null); return;
-                case "training.best_metric": options.Training.BestMetric = global::DP.Generated.DpSpecValues.Text(key, value); return;
-                case "training.seed": options.Training.Seed = global::DP.Generated.DpSpecValues.Int(key, value, 0d, null); return;
-                case "training.device": options.Training.Device = value switch { "auto" => global::DP.Runtime.Experiments.DeviceChoice.Auto, "cpu" => global::DP.Runtime.Experiments.DeviceChoice.Cpu, "cuda" => global::DP.Runtime.Experiments.DeviceChoice.Cuda, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "auto, cpu, cuda") }; return;
-                case "training.on_non_finite_loss": options.Training.OnNonFiniteLoss = value switch { "stop" => global::DP.Runtime.Experiments.NonFiniteLossAction.Stop, "skip" => global::DP.Runtime.Experiments.NonFiniteLossAction.Skip, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "stop, skip") }; return;
-                case "training.threads": options.Training.Threads = global::DP.Generated.DpSpecValues.Int(key, value, 0d, 1024d); return;
-                case "outputs.dir": options.Output.Dir = global::DP.Generated.DpSpecValues.Text(key, value); return;
-                case "outputs.save_predictions": options.Output.SavePredictions = global::DP.Generated.DpSpecValues.Bool(key, value); return;
-                case "outputs.tensorboard": options.Output.TensorBoard = global::DP.Generated.DpSpecValues.Bool(key, value); return;
-                case "outputs.plots": options.Output.Plots = global::DP.Generated.DpSpecValues.Bool(key, value); return;
-                case "task.fields": options.Task.Fields = global::DP.Generated.DpSpecValues.List(key, value); return;
-                case "task.labels": options.Task.Labels = global::DP.Generated.DpSpecValues.Labels(key, value); return;
-                default: throw global::DP.Generated.DpSpecValues.UnknownKey(key, OverrideKeys);
+                case "experiment": options.Name = global::DP.Runtime.Experiments.SpecValues.Name(key, value); return;
+                case "backbone.source": options.Backbone.Source = global::DP.Runtime.Experiments.SpecValues.Text(key, value); return;
+                case "backbone.dtype": options.Backbone.DType = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.BackboneDType>(key, value); return;
+                case "task.kind": options.Task.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.DataKind>(key, value); return;
+                case "task.superglue": options.Task.SuperGlue = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.SuperGlueTask>(key, value); return;
+                case "task.data_dir": options.Task.DataDir = global::DP.Runtime.Experiments.SpecValues.Text(key, value); return;
+                case "task.train_file": options.Task.TrainFile = global::DP.Runtime.Experiments.SpecValues.Text(key, value); return;
+                case "task.validation_file": options.Task.ValidationFile = global::DP.Runtime.Experiments.SpecValues.Text(key, value); return;
+                case "task.test_file": options.Task.TestFile = global::DP.Runtime.Experiments.SpecValues.NullableText(key, value); return;
+                case "task.format": options.Task.Format = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.DataFormat>(key, value); return;
+                case "task.label_field": options.Task.LabelField = global::DP.Runtime.Experiments.SpecValues.Text(key, value); return;
+                case "task.template": options.Task.Template = global::DP.Runtime.Experiments.SpecValues.NullableText(key, value); return;
+                case "task.max_length": options.Task.MaxLength = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "task.pad_to_multiple_of": options.Task.PadToMultipleOf = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "task.few_shot.per_label": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).PerLabel = global::DP.Runtime.Experiments.SpecValues.NullableInt(key, value); return;
+                case "task.few_shot.total": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).Total = global::DP.Runtime.Experiments.SpecValues.NullableInt(key, value); return;
+                case "task.few_shot.seed": (options.Task.FewShot ??= new global::DP.Runtime.Experiments.FewShotOptions()).Seed = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "task.mixing": options.Task.Mixing = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.MultitaskMixing>(key, value); return;
+                case "task.mixing_cap": options.Task.MixingCap = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "task.mixing_temperature": options.Task.MixingTemperature = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
+                case "method.kind": options.Method.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.MethodKind>(key, value); return;
+                case "method.prompt_length": options.Method.PromptLength = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "method.init": options.Method.Init = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.PromptInit>(key, value); return;
+                case "method.init_text": options.Method.InitText = global::DP.Runtime.Experiments.SpecValues.NullableText(key, value); return;
+                case "method.position": options.Method.Position = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.PositionPolicy>(key, value); return;
+                case "method.length": options.Method.Length = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.LengthPolicy>(key, value); return;
+                case "method.pool.size": options.Method.PoolSize = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "method.pool.tanh": options.Method.PoolTanh = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
+                case "method.gumbel.schedule": options.Method.Gumbel.Schedule = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.GumbelSchedule>(key, value); return;
+                case "method.gumbel.initial_temperature": options.Method.Gumbel.InitialTemperature = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
+                case "method.gumbel.min_temperature": options.Method.Gumbel.MinTemperature = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
+                case "method.gumbel.rate": options.Method.Gumbel.Rate = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
+                case "method.instance_features": options.Method.InstanceFeatures = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.InstanceFeatures>(key, value); return;
+                case "method.reparameterize": options.Method.Reparameterize = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
+                case "method.reparameterize_hidden": options.Method.ReparameterizeHidden = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "head.kind": options.Head.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.HeadKind>(key, value); return;
+                case "head.pooling": options.Head.Pooling = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.Pooling>(key, value); return;
+                case "head.decoder_prefix": options.Head.DecoderPrefix = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.DecoderPrefix>(key, value); return;
+                case "training.optimizer": options.Training.Optimizer = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.OptimizerKind>(key, value); return;
+                case "training.learning_rate": options.Training.LearningRate = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
+                case "training.prompt_learning_rate": options.Training.PromptLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
+                case "training.instance_learning_rate": options.Training.InstanceLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
+                case "training.head_learning_rate": options.Training.HeadLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
+                case "training.backbone_learning_rate": options.Training.BackboneLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
+                case "training.weight_decay": options.Training.WeightDecay = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
+                case "training.schedule": options.Training.Schedule = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.LrSchedule>(key, value); return;
+                case "training.warmup_steps": options.Training.WarmupSteps = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "training.max_steps": options.Training.MaxSteps = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "training.batch_size": options.Training.BatchSize = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "training.eval_batch_size": options.Training.EvalBatchSize = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "training.gradient_accumulation": options.Training.GradientAccumulation = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "training.gradient_checkpointing": options.Training.GradientCheckpointing = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
+                case "training.dropout": options.Training.Dropout = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
+                case "training.clip_norm": options.Training.ClipNorm = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
+                case "training.eval_every": options.Training.EvalEvery = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "training.early_stopping_patience": options.Training.EarlyStoppingPatience = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "training.checkpoint_every": options.Training.CheckpointEvery = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "training.best_metric": options.Training.BestMetric = global::DP.Runtime.Experiments.SpecValues.Text(key, value); return;
+                case "training.seed": options.Training.Seed = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "training.device": options.Training.Device = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.DeviceChoice>(key, value); return;
+                case "training.on_non_finite_loss": options.Training.OnNonFiniteLoss = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.NonFiniteLossAction>(key, value); return;
+                case "training.threads": options.Training.Threads = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "outputs.dir": options.Output.Dir = global::DP.Runtime.Experiments.SpecValues.Text(key, value); return;
+                case "outputs.save_predictions": options.Output.SavePredictions = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
+                case "outputs.tensorboard": options.Output.TensorBoard = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
+                case "outputs.plots": options.Output.Plots = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
+                case "task.fields": options.Task.Fields = global::DP.Runtime.Experiments.SpecValues.List(key, value); return;
+                case "task.labels": options.Task.Labels = global::DP.Runtime.Experiments.SpecValues.Labels(key, value); return;
+                default: throw global::DP.Runtime.Experiments.SpecValues.UnknownKey(key, OverrideKeys);
             }
         }
 

@@ -13,7 +13,7 @@ namespace DP.Generators.Emit.CSharp;
 internal static class ExperimentEmitter
 {
     private const string E = CSharpLiteral.Experiments;
-    private const string Helper = "global::DP.Generated.DpSpecValues";
+    private const string Helper = E + ".SpecValues";
 
     public static string Emit(ExperimentSpec spec, string rootNamespace)
     {
@@ -60,16 +60,10 @@ internal static class ExperimentEmitter
     private static IEnumerable<OptionDefinition> OverridableOptions()
         => SpecSchema.Options;
 
-    private static IEnumerable<string> OverrideKeys()
-        => new[] { SpecSchema.Experiment }.Concat(OverridableOptions().Select(o => o.Key)).Concat(new[] { SpecSchema.TaskFields, SpecSchema.TaskLabels });
-
     private static void EmitKeys(CodeWriter w)
     {
         w.Line("/// <summary>Every key <see cref=\"ApplyOverride\"/> accepts (dotted spec keys).</summary>");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys { get; } = new string[]");
-        w.Line("{");
-        foreach (var key in OverrideKeys()) w.Line("    " + CSharpLiteral.String(key) + ",");
-        w.Line("};");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys => " + Helper + ".Keys;");
         w.Line();
     }
 
@@ -161,26 +155,13 @@ internal static class ExperimentEmitter
         w.Line();
     }
 
-    private static string Bound(double? value) => value is { } v ? CSharpLiteral.Double(v) : "null";
-
-    private static string Parse(OptionDefinition option)
+    // Type, range, null and choice words are the runtime's, read from the same schema: only the method differs.
+    private static string Parse(OptionDefinition option) => option.Kind switch
     {
-        switch (option.Kind)
-        {
-            case SpecValueKind.Int:
-                return (option.Nullable ? Helper + ".NullableInt" : Helper + ".Int") + "(key, value, " + Bound(option.Min) + ", " + Bound(option.Max) + ")";
-            case SpecValueKind.Double:
-                return (option.Nullable ? Helper + ".NullableDouble" : Helper + ".Double") + "(key, value, " + Bound(option.Min) + ", " + (option.MinExclusive ? "true" : "false") + ", " + Bound(option.Max) + ")";
-            case SpecValueKind.Bool:
-                return Helper + ".Bool(key, value)";
-            case SpecValueKind.Enum:
-            {
-                var words = string.Join(", ", option.Choices.Select(c => c.Word));
-                var arms = option.Choices.Select(c => CSharpLiteral.String(c.Word) + " => " + E + "." + option.EnumType + "." + c.Member);
-                return "value switch { " + string.Join(", ", arms) + ", _ => throw " + Helper + ".BadChoice(key, value, " + CSharpLiteral.String(words) + ") }";
-            }
-            default:
-                return Helper + (option.Nullable ? ".NullableText" : ".Text") + "(key, value)";
-        }
-    }
+        SpecValueKind.Int => Helper + (option.Nullable ? ".NullableInt" : ".Int") + "(key, value)",
+        SpecValueKind.Double => Helper + (option.Nullable ? ".NullableDouble" : ".Double") + "(key, value)",
+        SpecValueKind.Bool => Helper + ".Bool(key, value)",
+        SpecValueKind.Enum => Helper + ".Choice<" + E + "." + option.EnumType + ">(key, value)",
+        _ => Helper + (option.Nullable ? ".NullableText" : ".Text") + "(key, value)",
+    };
 }
