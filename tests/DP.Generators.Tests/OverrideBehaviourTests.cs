@@ -10,6 +10,7 @@ namespace DP.Generators.Tests;
 public class OverrideBehaviourTests
 {
     private static readonly Lazy<Type> Experiment = new(() => Load(SampleSpecs.DynamicCustomJsonl, "Demo.App.SentimentDpExperiment"));
+    private static readonly Lazy<Type> PromptExperiment = new(() => Load(SampleSpecs.PromptSuperGlue, "Demo.App.RtePromptExperiment"));
 
     private static Type Load(string spec, string typeName)
     {
@@ -112,5 +113,21 @@ public class OverrideBehaviourTests
         var ex = Assert.ThrowsAny<ArgumentException>(() => Override(Create(), key, value));
         Assert.Contains(messagePart, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("(Parameter", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_prompt_tuning_experiment_sets_and_accepts_only_keys_prompt_tuning_has()
+    {
+        var keys = (IReadOnlyList<string>)PromptExperiment.Value.GetProperty("OverrideKeys")!.GetValue(null)!;
+        Assert.Contains("method.prompt_length", keys);
+        Assert.DoesNotContain("method.pool.size", keys);
+        Assert.DoesNotContain("training.backbone_learning_rate", keys);
+
+        var options = (ExperimentOptions)PromptExperiment.Value.GetMethod("CreateOptions")!.Invoke(null, null)!;
+        var apply = PromptExperiment.Value.GetMethod("ApplyOverride")!;
+        var error = Assert.Throws<TargetInvocationException>(() => apply.Invoke(null, new object[] { options, "method.gumbel.rate", "0.01" }));
+        Assert.Contains("'method.gumbel.rate' belongs to method.kind 'dynamic', not 'prompt'", error.InnerException!.Message, StringComparison.Ordinal);
+        var typo = Assert.Throws<TargetInvocationException>(() => apply.Invoke(null, new object[] { options, "method.prompt_lenght", "5" }));
+        Assert.Contains("did you mean 'method.prompt_length'", typo.InnerException!.Message, StringComparison.Ordinal);
     }
 }

@@ -11,6 +11,9 @@ internal enum OptionScope { Experiment, Task }
 /// <summary>One spec word of a choice and the runtime enum member it means.</summary>
 internal sealed record ChoiceWord(string Word, string Member);
 
+/// <summary>Keys that apply to some methods only (<see cref="Methods"/>, <c>method.kind</c> words), and why.</summary>
+internal sealed record MethodScope(IReadOnlyList<string> Methods, string Advice, IReadOnlyList<string> Keys);
+
 /// <summary>
 /// One scalar key of the spec schema: its dotted key, the runtime property it sets, its type, range and default.
 /// Language-neutral (property paths name the .NET runtime types), so any emitter can use it.

@@ -152,6 +152,39 @@ internal static class SpecSchema
         Flag("outputs.plots", E, "Output.Plots", true, "write loss/metric plots"),
     };
 
+    /// <summary>The method words of <c>method.kind</c>.</summary>
+    public static readonly IReadOnlyList<string> MethodWords = new[] { "finetune", "prompt", "prefix", "dynamic" };
+
+    /// <summary>
+    /// Keys that belong to some methods only (every other key applies to all), with the advice a spec or a
+    /// <c>--set</c> that uses one under another method gets. A key is in at most one scope.
+    /// </summary>
+    public static readonly IReadOnlyList<MethodScope> MethodScopes = new[]
+    {
+        new MethodScope(new[] { "dynamic" }, "it belongs to 'kind: dynamic'; remove it or switch the method to dynamic", new[]
+        {
+            "method.pool.size", "method.pool.tanh", "method.gumbel.schedule", "method.gumbel.initial_temperature",
+            "method.gumbel.min_temperature", "method.gumbel.rate", "method.instance_features", "training.instance_learning_rate",
+        }),
+        new MethodScope(new[] { "prompt", "prefix", "dynamic" }, "fine-tuning has no prompt; remove it", new[]
+        {
+            "method.prompt_length", "method.init", "method.init_text", "method.position", "method.length", "training.prompt_learning_rate",
+        }),
+        new MethodScope(new[] { "prefix" }, "reparameterisation is part of P-tuning v2; use 'kind: prefix' or remove it", new[]
+        {
+            "method.reparameterize", "method.reparameterize_hidden",
+        }),
+        new MethodScope(new[] { "finetune" }, "the backbone stays frozen except with 'kind: finetune'; remove it", new[]
+        {
+            "training.backbone_learning_rate",
+        }),
+    };
+
+    /// <summary>The scope of a method-specific key; null when the key applies to every method.</summary>
+    public static MethodScope? ScopeOf(string key) => MethodScopes.FirstOrDefault(s => s.Keys.Contains(key));
+
+    public static bool AppliesTo(string key, string method) => ScopeOf(key) is not { } scope || scope.Methods.Contains(method);
+
     private static readonly Dictionary<string, OptionDefinition> ByKey = Options.ToDictionary(o => o.Key);
 
     public static OptionDefinition? Find(string key) => ByKey.TryGetValue(key, out var o) ? o : null;

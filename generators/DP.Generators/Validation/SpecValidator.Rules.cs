@@ -14,17 +14,6 @@ public sealed partial class SpecValidator
     private static readonly Regex TemplateField = new(@"\{([^{}]*)\}", RegexOptions.CultureInvariant);
     private static readonly Regex Identifier = new(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
-    private static readonly string[] DynamicOnly =
-    {
-        "method.pool.size", "method.pool.tanh", "method.gumbel.schedule", "method.gumbel.initial_temperature",
-        "method.gumbel.min_temperature", "method.gumbel.rate", "method.instance_features", "training.instance_learning_rate",
-    };
-
-    private static readonly string[] PromptKeys =
-    {
-        "method.prompt_length", "method.init", "method.init_text", "method.position", "method.length", "training.prompt_learning_rate",
-    };
-
     private ExperimentSpec Resolve(BoundSpec bound)
     {
         var method = bound.Get("method.kind")?.Text ?? "dynamic";
@@ -52,9 +41,18 @@ public sealed partial class SpecValidator
             if (bound.Get(key) is { } v) Report(DiagnosticIds.MethodMismatch, v.KeySpan, key, method, advice);
         }
 
+        // Keys of another method, by the schema's method scopes. method.position and method.length also apply to
+        // prompt tuning and P-tuning v2, but their task/instance values need dynamic prompting (reported once, below).
+        foreach (var scope in SpecSchema.MethodScopes.Where(s => !s.Methods.Contains(method)))
+        {
+            foreach (var key in scope.Keys)
+            {
+                if (key is "method.position" or "method.length" && bound.Get(key) is { Text: "task" or "instance" }) continue;
+                NotWith(key, scope.Advice);
+            }
+        }
         if (method != "dynamic")
         {
-            foreach (var key in DynamicOnly) NotWith(key, "it belongs to 'kind: dynamic'; remove it or switch the method to dynamic");
             foreach (var key in new[] { "method.position", "method.length" })
             {
                 if (bound.Get(key) is { Text: "task" or "instance" } v)
@@ -64,30 +62,7 @@ public sealed partial class SpecValidator
                 }
             }
         }
-        if (method == "finetune")
-        {
-            foreach (var key in PromptKeys)
-            {
-                if (key == "method.position" || key == "method.length")
-                {
-                    if (bound.Get(key) is { Text: not ("task" or "instance") }) NotWith(key, "fine-tuning has no prompt; remove it");
-                }
-                else
-                {
-                    NotWith(key, "fine-tuning has no prompt; remove it");
-                }
-            }
-        }
-        else
-        {
-            NotWith("training.backbone_learning_rate", "the backbone stays frozen except with 'kind: finetune'; remove it");
-        }
-        if (method != "prefix")
-        {
-            NotWith("method.reparameterize", "reparameterisation is part of P-tuning v2; use 'kind: prefix' or remove it");
-            NotWith("method.reparameterize_hidden", "reparameterisation is part of P-tuning v2; use 'kind: prefix' or remove it");
-        }
-        else if (bound.Get("method.position") is { Text: not "prefix" } position)
+        if (method == "prefix" && bound.Get("method.position") is { Text: not "prefix" } position)
         {
             Report(DiagnosticIds.MethodMismatch, position.ValueSpan, "method.position: " + position.Text, method,
                 "P-tuning v2 puts its prompts in front of every layer; write 'position: prefix' or remove it");

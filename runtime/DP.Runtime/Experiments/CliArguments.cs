@@ -116,6 +116,7 @@ public sealed record CliArguments(
     /// <summary>Applies the overrides to <paramref name="options"/>: --set ones first (in order), then the dedicated flags.</summary>
     public void ApplyTo(ExperimentOptions options, SpecOverride applyOverride)
     {
+        var method = options.Method.Kind;
         foreach (var (key, value) in Sets)
         {
             try
@@ -127,6 +128,7 @@ public sealed record CliArguments(
                 throw new ArgumentException($"--set {key}={value}: {e.Message}", e);
             }
         }
+        CheckMethodKeys(options, method);
         if (MaxSteps is int n) options.Training.MaxSteps = n;
         if (Output is not null) options.Output.Dir = Output;
         if (Data is not null) options.Task.DataDir = Data;
@@ -137,5 +139,15 @@ public sealed record CliArguments(
             if (problems.Count > 0)
                 throw new ArgumentException("the command-line overrides leave the spec inconsistent:\n  " + string.Join("\n  ", problems));
         }
+    }
+
+    // A key set for another method than the one the run ends with is a usage error; a switched method starts from
+    // defaults for the keys only it has, so none of the spec's settings for the old method remain.
+    private void CheckMethodKeys(ExperimentOptions options, MethodKind specMethod)
+    {
+        var wrong = SpecValues.KeysOfAnotherMethod(Sets.Select(s => s.Key), options);
+        if (wrong.Count > 0) throw new ArgumentException("--set: " + string.Join("\n  ", wrong));
+        if (options.Method.Kind == specMethod) return;
+        SchemaDefaults.ResetForSwitchedMethod(options, Sets.Select(s => s.Key).ToHashSet());
     }
 }

@@ -28,15 +28,11 @@ public static class CrossFieldRules
                 problems.Add($"method.position '{Lower(m.Position)}' needs method.kind 'dynamic', not '{kind}'; set method.position=prefix or method.kind=dynamic.");
             if (m.Length != LengthPolicy.Fixed)
                 problems.Add($"method.length '{Lower(m.Length)}' needs method.kind 'dynamic', not '{kind}'; set method.length=fixed or method.kind=dynamic.");
-            if (m.PoolSize > 0)
-                problems.Add($"method.pool.size {m.PoolSize} needs method.kind 'dynamic', not '{kind}'.");
-            if (t.InstanceLearningRate is not null)
-                problems.Add($"training.instance_learning_rate applies to method.kind 'dynamic', not '{kind}'.");
         }
         if (m.Kind == MethodKind.Prefix && m.Position != PositionPolicy.Prefix)
             problems.Add($"method.position '{Lower(m.Position)}': P-tuning v2 (method.kind 'prefix') puts its prompts in front of every layer; set method.position=prefix.");
-        if (m.Kind != MethodKind.FineTune && t.BackboneLearningRate is not null)
-            problems.Add($"training.backbone_learning_rate: the backbone stays frozen with method.kind '{kind}'; it applies to 'finetune' only.");
+        // Settings of another method (the schema's method scopes) left at anything but their defaults.
+        problems.AddRange(SpecValues.KeysOfAnotherMethod(SchemaDefaults.KeysSetForOtherMethods(options), options));
         if (m.Kind != MethodKind.FineTune && m.Init == PromptInit.Text && string.IsNullOrWhiteSpace(m.InitText))
             problems.Add("method.init 'text' needs method.init_text, the text the prompt starts from.");
         return problems;

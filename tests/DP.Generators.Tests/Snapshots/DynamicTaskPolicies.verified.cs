@@ -14,8 +14,8 @@ namespace Demo.App
         /// <summary>The experiment name (<c>experiment:</c> in the spec).</summary>
         public const string ExperimentName = "rte-dynamic-task";
 
-        /// <summary>Every key <see cref="ApplyOverride"/> accepts (dotted spec keys).</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys => global::DP.Runtime.Experiments.SpecValues.Keys;
+        /// <summary>Every key <see cref="ApplyOverride"/> accepts (dotted spec keys of the methods this experiment runs).</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys { get; } = global::DP.Runtime.Experiments.SpecValues.KeysFor("dynamic");
 
         /// <summary>The options exactly as the spec states them (defaults filled in).</summary>
         public static global::DP.Runtime.Experiments.ExperimentOptions CreateOptions()
@@ -37,8 +37,6 @@ namespace Demo.App
             options.Method.Gumbel.MinTemperature = 0.1d;
             options.Method.Gumbel.Rate = 0.01d;
             options.Method.InstanceFeatures = global::DP.Runtime.Experiments.InstanceFeatures.Embeddings;
-            options.Method.Reparameterize = false;
-            options.Method.ReparameterizeHidden = 512;
             options.Head.Kind = global::DP.Runtime.Experiments.HeadKind.Auto;
             options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.Mean;
             options.Head.DecoderPrefix = global::DP.Runtime.Experiments.DecoderPrefix.Sentinel;
@@ -47,7 +45,6 @@ namespace Demo.App
             options.Training.PromptLearningRate = null;
             options.Training.InstanceLearningRate = null;
             options.Training.HeadLearningRate = null;
-            options.Training.BackboneLearningRate = null;
             options.Training.WeightDecay = 0d;
             options.Training.Schedule = global::DP.Runtime.Experiments.LrSchedule.Linear;
             options.Training.WarmupSteps = 10;
@@ -142,8 +139,6 @@ namespace Demo.App
                 case "method.gumbel.min_temperature": options.Method.Gumbel.MinTemperature = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
                 case "method.gumbel.rate": options.Method.Gumbel.Rate = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
                 case "method.instance_features": options.Method.InstanceFeatures = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.InstanceFeatures>(key, value); return;
-                case "method.reparameterize": options.Method.Reparameterize = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
-                case "method.reparameterize_hidden": options.Method.ReparameterizeHidden = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
                 case "head.kind": options.Head.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.HeadKind>(key, value); return;
                 case "head.pooling": options.Head.Pooling = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.Pooling>(key, value); return;
                 case "head.decoder_prefix": options.Head.DecoderPrefix = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.DecoderPrefix>(key, value); return;
@@ -152,7 +147,6 @@ namespace Demo.App
                 case "training.prompt_learning_rate": options.Training.PromptLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
                 case "training.instance_learning_rate": options.Training.InstanceLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
                 case "training.head_learning_rate": options.Training.HeadLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
-                case "training.backbone_learning_rate": options.Training.BackboneLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
                 case "training.weight_decay": options.Training.WeightDecay = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
                 case "training.schedule": options.Training.Schedule = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.LrSchedule>(key, value); return;
                 case "training.warmup_steps": options.Training.WarmupSteps = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
@@ -177,7 +171,7 @@ namespace Demo.App
                 case "outputs.plots": options.Output.Plots = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
                 case "task.fields": options.Task.Fields = global::DP.Runtime.Experiments.SpecValues.List(key, value); return;
                 case "task.labels": options.Task.Labels = global::DP.Runtime.Experiments.SpecValues.Labels(key, value); return;
-                default: throw global::DP.Runtime.Experiments.SpecValues.UnknownKey(key, OverrideKeys);
+                default: throw global::DP.Runtime.Experiments.SpecValues.UnknownKey(key, OverrideKeys, options);
             }
         }
 

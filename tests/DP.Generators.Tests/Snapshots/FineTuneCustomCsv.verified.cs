@@ -14,8 +14,8 @@ namespace Demo.App
         /// <summary>The experiment name (<c>experiment:</c> in the spec).</summary>
         public const string ExperimentName = "reviews-finetune";
 
-        /// <summary>Every key <see cref="ApplyOverride"/> accepts (dotted spec keys).</summary>
-        public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys => global::DP.Runtime.Experiments.SpecValues.Keys;
+        /// <summary>Every key <see cref="ApplyOverride"/> accepts (dotted spec keys of the methods this experiment runs).</summary>
+        public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys { get; } = global::DP.Runtime.Experiments.SpecValues.KeysFor("finetune");
 
         /// <summary>The options exactly as the spec states them (defaults filled in).</summary>
         public static global::DP.Runtime.Experiments.ExperimentOptions CreateOptions()
@@ -25,27 +25,11 @@ namespace Demo.App
             options.Backbone.Source = "minilm-l6";
             options.Backbone.DType = global::DP.Runtime.Experiments.BackboneDType.Float32;
             options.Method.Kind = global::DP.Runtime.Experiments.MethodKind.FineTune;
-            options.Method.PromptLength = 20;
-            options.Method.Init = global::DP.Runtime.Experiments.PromptInit.Vocab;
-            options.Method.InitText = null;
-            options.Method.Position = global::DP.Runtime.Experiments.PositionPolicy.Prefix;
-            options.Method.Length = global::DP.Runtime.Experiments.LengthPolicy.Fixed;
-            options.Method.PoolSize = 0;
-            options.Method.PoolTanh = false;
-            options.Method.Gumbel.Schedule = global::DP.Runtime.Experiments.GumbelSchedule.Compound;
-            options.Method.Gumbel.InitialTemperature = 1d;
-            options.Method.Gumbel.MinTemperature = 0.5d;
-            options.Method.Gumbel.Rate = 0.001d;
-            options.Method.InstanceFeatures = global::DP.Runtime.Experiments.InstanceFeatures.Encoder;
-            options.Method.Reparameterize = false;
-            options.Method.ReparameterizeHidden = 512;
             options.Head.Kind = global::DP.Runtime.Experiments.HeadKind.Linear;
             options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.First;
             options.Head.DecoderPrefix = global::DP.Runtime.Experiments.DecoderPrefix.Sentinel;
             options.Training.Optimizer = global::DP.Runtime.Experiments.OptimizerKind.AdamW;
             options.Training.LearningRate = 2E-05d;
-            options.Training.PromptLearningRate = null;
-            options.Training.InstanceLearningRate = null;
             options.Training.HeadLearningRate = null;
             options.Training.BackboneLearningRate = 1E-05d;
             options.Training.WeightDecay = 0.01d;
@@ -130,27 +114,11 @@ namespace Demo.App
                 case "task.mixing_cap": options.Task.MixingCap = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
                 case "task.mixing_temperature": options.Task.MixingTemperature = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
                 case "method.kind": options.Method.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.MethodKind>(key, value); return;
-                case "method.prompt_length": options.Method.PromptLength = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
-                case "method.init": options.Method.Init = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.PromptInit>(key, value); return;
-                case "method.init_text": options.Method.InitText = global::DP.Runtime.Experiments.SpecValues.NullableText(key, value); return;
-                case "method.position": options.Method.Position = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.PositionPolicy>(key, value); return;
-                case "method.length": options.Method.Length = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.LengthPolicy>(key, value); return;
-                case "method.pool.size": options.Method.PoolSize = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
-                case "method.pool.tanh": options.Method.PoolTanh = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
-                case "method.gumbel.schedule": options.Method.Gumbel.Schedule = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.GumbelSchedule>(key, value); return;
-                case "method.gumbel.initial_temperature": options.Method.Gumbel.InitialTemperature = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
-                case "method.gumbel.min_temperature": options.Method.Gumbel.MinTemperature = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
-                case "method.gumbel.rate": options.Method.Gumbel.Rate = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
-                case "method.instance_features": options.Method.InstanceFeatures = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.InstanceFeatures>(key, value); return;
-                case "method.reparameterize": options.Method.Reparameterize = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
-                case "method.reparameterize_hidden": options.Method.ReparameterizeHidden = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
                 case "head.kind": options.Head.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.HeadKind>(key, value); return;
                 case "head.pooling": options.Head.Pooling = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.Pooling>(key, value); return;
                 case "head.decoder_prefix": options.Head.DecoderPrefix = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.DecoderPrefix>(key, value); return;
                 case "training.optimizer": options.Training.Optimizer = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.OptimizerKind>(key, value); return;
                 case "training.learning_rate": options.Training.LearningRate = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
-                case "training.prompt_learning_rate": options.Training.PromptLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
-                case "training.instance_learning_rate": options.Training.InstanceLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
                 case "training.head_learning_rate": options.Training.HeadLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
                 case "training.backbone_learning_rate": options.Training.BackboneLearningRate = global::DP.Runtime.Experiments.SpecValues.NullableDouble(key, value); return;
                 case "training.weight_decay": options.Training.WeightDecay = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
@@ -177,7 +145,7 @@ namespace Demo.App
                 case "outputs.plots": options.Output.Plots = global::DP.Runtime.Experiments.SpecValues.Bool(key, value); return;
                 case "task.fields": options.Task.Fields = global::DP.Runtime.Experiments.SpecValues.List(key, value); return;
                 case "task.labels": options.Task.Labels = global::DP.Runtime.Experiments.SpecValues.Labels(key, value); return;
-                default: throw global::DP.Runtime.Experiments.SpecValues.UnknownKey(key, OverrideKeys);
+                default: throw global::DP.Runtime.Experiments.SpecValues.UnknownKey(key, OverrideKeys, options);
             }
         }
 

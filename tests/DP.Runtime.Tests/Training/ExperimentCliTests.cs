@@ -32,6 +32,12 @@ public class ExperimentCliTests
             case "method.prompt_length":
                 o.Method.PromptLength = int.Parse(value, CultureInfo.InvariantCulture);
                 break;
+            case "method.position":
+                o.Method.Position = SpecValues.Choice<PositionPolicy>(key, value);
+                break;
+            case "method.pool.size":
+                o.Method.PoolSize = SpecValues.Int(key, value);
+                break;
             default:
                 throw new ArgumentException($"unknown key '{key}'.");
         }
@@ -67,6 +73,49 @@ public class ExperimentCliTests
     }
 
     [Fact]
+    public void SwitchingTheMethodLeavesNoneOfTheOldMethodsSettings()
+    {
+        var options = DynamicWithPool();
+        CliArguments.Parse(["--set", "method.kind=prompt"]).ApplyTo(options, Override);
+        Assert.Equal(MethodKind.Prompt, options.Method.Kind);
+        Assert.Equal(0, options.Method.PoolSize);
+        Assert.Null(options.Training.InstanceLearningRate);
+        Assert.Equal(0.5, options.Method.Gumbel.MinTemperature);
+        Assert.Equal(PositionPolicy.Prefix, options.Method.Position);
+        Assert.Equal(LengthPolicy.Fixed, options.Method.Length);
+        Assert.Equal(12, options.Method.PromptLength); // a prompt setting, kept: prompt tuning has it too
+        Assert.Empty(CrossFieldRules.Problems(options));
+    }
+
+    [Fact]
+    public void A_key_of_another_method_than_the_runs_is_a_usage_error_naming_its_method()
+    {
+        var both = Assert.Throws<ArgumentException>(() =>
+            CliArguments.Parse(["--set", "method.kind=prompt", "--set", "method.pool.size=4"]).ApplyTo(DynamicWithPool(), Override));
+        Assert.Contains("'method.pool.size' belongs to method.kind 'dynamic', not 'prompt'", both.Message);
+
+        // Options built in code are held to the same rule.
+        var code = DynamicWithPool();
+        code.Method.Kind = MethodKind.Prompt;
+        code.Method.Position = PositionPolicy.Prefix;
+        code.Method.Length = LengthPolicy.Fixed;
+        Assert.Contains(CrossFieldRules.Problems(code), p => p.Contains("'training.instance_learning_rate' belongs to method.kind 'dynamic'", StringComparison.Ordinal));
+    }
+
+    private static ExperimentOptions DynamicWithPool()
+    {
+        var options = new ExperimentOptions();
+        options.Method.Kind = MethodKind.Dynamic;
+        options.Method.PoolSize = 4;
+        options.Method.Position = PositionPolicy.Instance;
+        options.Method.Length = LengthPolicy.Instance;
+        options.Method.PromptLength = 12;
+        options.Method.Gumbel.MinTemperature = 0.2;
+        options.Training.InstanceLearningRate = 0.1;
+        return options;
+    }
+
+    [Fact]
     public void OverridesThatBreakACrossFieldRuleAreAUsageError()
     {
         // Each override alone is a valid value; together with the spec's other values they are not.
@@ -77,7 +126,7 @@ public class ExperimentCliTests
         Assert.Equal(ExperimentCli.Usage, ExperimentCli.Run(new ExperimentOptions(), ["--set", "training.warmup_steps=500"], Override));
 
         var prompt = Assert.Throws<ArgumentException>(() =>
-            CliArguments.Parse(["--set", "method.kind=prompt"]).ApplyTo(new ExperimentOptions(), Override));
+            CliArguments.Parse(["--set", "method.kind=prompt", "--set", "method.position=instance"]).ApplyTo(new ExperimentOptions(), Override));
         Assert.Contains("method.position 'instance' needs method.kind 'dynamic', not 'prompt'", prompt.Message);
 
         // Fixing the combination in the same command line is accepted.

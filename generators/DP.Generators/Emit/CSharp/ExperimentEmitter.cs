@@ -34,10 +34,10 @@ internal static class ExperimentEmitter
         w.Line("/// <summary>The experiment name (<c>experiment:</c> in the spec).</summary>");
         w.Line("public const string ExperimentName = " + CSharpLiteral.String(spec.Name) + ";");
         w.Line();
-        EmitKeys(w);
+        EmitKeys(w, spec);
         EmitCreateOptions(w, spec);
         EmitTaskFactories(w, spec.Task);
-        EmitApplyOverride(w);
+        EmitApplyOverride(w, spec);
         SweepEmitter.Emit(w, spec);
         w.Line("/// <summary>Runs the experiment command line (train, evaluate, --set key=value overrides" + (spec.Sweep is null ? "" : ", sweep") + ").</summary>");
         w.Line("public static int Run(string[] args) => " + E + ".ExperimentCli.Run(CreateOptions(), args, ApplyOverride" + SweepEmitter.RunArgument(spec) + ");");
@@ -57,13 +57,27 @@ internal static class ExperimentEmitter
         return w.ToString();
     }
 
-    private static IEnumerable<OptionDefinition> OverridableOptions()
-        => SpecSchema.Options;
-
-    private static void EmitKeys(CodeWriter w)
+    // The methods this experiment can run: its own, and every method.kind its sweep tries.
+    private static IReadOnlyList<string> Methods(ExperimentSpec spec)
     {
-        w.Line("/// <summary>Every key <see cref=\"ApplyOverride\"/> accepts (dotted spec keys).</summary>");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys => " + Helper + ".Keys;");
+        var methods = new List<string> { spec.Get("method.kind")! };
+        var axis = spec.Sweep is { } sweep ? sweep.Keys.ToList().IndexOf("method.kind") : -1;
+        if (axis >= 0) methods.AddRange(spec.Sweep!.Trials.Select(t => t.Values[axis]));
+        return methods.Distinct().ToArray();
+    }
+
+    // Only the keys of the methods it can run: a key of another method is refused by the runtime with its method.
+    private static IEnumerable<OptionDefinition> OverridableOptions(ExperimentSpec spec)
+    {
+        var methods = Methods(spec);
+        return SpecSchema.Options.Where(o => methods.Any(m => SpecSchema.AppliesTo(o.Key, m)));
+    }
+
+    private static void EmitKeys(CodeWriter w, ExperimentSpec spec)
+    {
+        var methods = string.Join(", ", Methods(spec).Select(CSharpLiteral.String));
+        w.Line("/// <summary>Every key <see cref=\"ApplyOverride\"/> accepts (dotted spec keys of the methods this experiment runs).</summary>");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys { get; } = " + Helper + ".KeysFor(" + methods + ");");
         w.Line();
     }
 
@@ -73,7 +87,7 @@ internal static class ExperimentEmitter
         w.Open("public static " + E + ".ExperimentOptions CreateOptions()");
         w.Line("var options = new " + E + ".ExperimentOptions();");
         w.Line("options.Name = " + CSharpLiteral.String(spec.Name) + ";");
-        foreach (var setting in spec.Settings)
+        foreach (var setting in spec.Settings.Where(s => SpecSchema.AppliesTo(s.Key, spec.Get("method.kind")!)))
         {
             var option = SpecSchema.Find(setting.Key)!;
             w.Line("options." + option.PropertyPath + " = " + CSharpLiteral.Value(option, setting.Text) + ";");
@@ -124,7 +138,7 @@ internal static class ExperimentEmitter
         w.Line();
     }
 
-    private static void EmitApplyOverride(CodeWriter w)
+    private static void EmitApplyOverride(CodeWriter w, ExperimentSpec spec)
     {
         w.Line("/// <summary>");
         w.Line("/// Sets one option from its dotted spec key (e.g. <c>training.learning_rate</c>) and text, parsed with the invariant");
@@ -136,7 +150,7 @@ internal static class ExperimentEmitter
         w.Line("if (value is null) throw new global::System.ArgumentNullException(nameof(value));");
         w.Open("switch (key)");
         w.Line("case \"experiment\": options.Name = " + Helper + ".Name(key, value); return;");
-        foreach (var option in OverridableOptions())
+        foreach (var option in OverridableOptions(spec))
         {
             var target = option.Scope == OptionScope.Task ? "options.Task." : "options.";
             if (option.PropertyPath.StartsWith("FewShot.", System.StringComparison.Ordinal))
@@ -149,7 +163,7 @@ internal static class ExperimentEmitter
         }
         w.Line("case \"task.fields\": options.Task.Fields = " + Helper + ".List(key, value); return;");
         w.Line("case \"task.labels\": options.Task.Labels = " + Helper + ".Labels(key, value); return;");
-        w.Line("default: throw " + Helper + ".UnknownKey(key, OverrideKeys);");
+        w.Line("default: throw " + Helper + ".UnknownKey(key, OverrideKeys, options);");
         w.Close();
         w.Close();
         w.Line();

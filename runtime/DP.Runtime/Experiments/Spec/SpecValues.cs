@@ -12,9 +12,14 @@ namespace DP.Runtime.Experiments;
 /// </summary>
 public static class SpecValues
 {
-    /// <summary>Every key <c>--set</c> can name, in schema order.</summary>
-    public static IReadOnlyList<string> Keys { get; } =
-        new[] { SpecSchema.Experiment }.Concat(SpecSchema.Options.Select(o => o.Key)).Concat(new[] { SpecSchema.TaskFields, SpecSchema.TaskLabels }).ToArray();
+    /// <summary>The keys <c>--set</c> can name for experiments that run these methods (<c>method.kind</c> words), in schema order.</summary>
+    public static IReadOnlyList<string> KeysFor(params string[] methods)
+        => new[] { SpecSchema.Experiment }
+            .Concat(SpecSchema.Options.Where(o => methods.Any(m => SpecSchema.AppliesTo(o.Key, m))).Select(o => o.Key))
+            .Concat(new[] { SpecSchema.TaskFields, SpecSchema.TaskLabels }).ToArray();
+
+    /// <summary>The <c>method.kind</c> word of a method.</summary>
+    public static string MethodWord(MethodKind kind) => SpecSchema.Find("method.kind")!.Choices.Single(c => c.Member == kind.ToString()).Word;
 
     public static string Name(string key, string value)
     {
@@ -70,8 +75,22 @@ public static class SpecValues
         return labels;
     }
 
-    public static ArgumentException UnknownKey(string key, IReadOnlyList<string> keys)
-        => new($"Unknown spec key '{key}'{Suggestions.DidYouMean(key, keys)}. Keys are dotted spec paths such as training.learning_rate.");
+    /// <summary>The error for a key the experiment's override table lacks: a key of another method says whose it is.</summary>
+    public static ArgumentException UnknownKey(string key, IReadOnlyList<string> keys, ExperimentOptions options)
+    {
+        if (SpecSchema.ScopeOf(key) is { } scope) return KeyOfAnotherMethod(key, scope, MethodWord(options.Method.Kind));
+        return new($"Unknown spec key '{key}'{Suggestions.DidYouMean(key, keys)}. Keys are dotted spec paths such as training.learning_rate.");
+    }
+
+    /// <summary>Every key of <paramref name="keys"/> that does not apply to the options' method, as one error each.</summary>
+    public static IReadOnlyList<string> KeysOfAnotherMethod(IEnumerable<string> keys, ExperimentOptions options)
+    {
+        var method = MethodWord(options.Method.Kind);
+        return keys.Distinct().Where(k => !SpecSchema.AppliesTo(k, method)).Select(k => KeyOfAnotherMethod(k, SpecSchema.ScopeOf(k)!, method).Message).ToArray();
+    }
+
+    private static ArgumentException KeyOfAnotherMethod(string key, MethodScope scope, string method)
+        => new($"'{key}' belongs to method.kind {string.Join(" or ", scope.Methods.Select(m => "'" + m + "'"))}, not '{method}': {scope.Advice}.");
 
     private static string? Read(string key, string value, SpecValueKind kind, bool nullable)
     {

@@ -134,10 +134,10 @@ public static class PromptModelFactory
         if (method.Kind != MethodKind.FineTune && method.PromptLength < 1)
             throw new ArgumentException($"method.prompt_length must be ≥ 1, got {method.PromptLength}.");
         if (method.PoolSize < 0)
-            throw new ArgumentException($"method.pool_size must be ≥ 0, got {method.PoolSize}.");
+            throw new ArgumentException($"method.pool.size must be ≥ 0, got {method.PoolSize}.");
         if (!task.MultipleChoice && task.NumClasses < 2)
             throw new ArgumentException($"A classification task needs at least 2 classes, got {task.NumClasses}.");
         if (method.Kind != MethodKind.Dynamic && (method.PoolSize > 0 || method.Length != LengthPolicy.Fixed))
-            throw new ArgumentException($"method.pool_size and method.length apply to method.kind 'dynamic', not '{method.Kind}'.");
+            throw new ArgumentException($"method.pool.size and method.length (task, instance) apply to method.kind 'dynamic', not '{SpecValues.MethodWord(method.Kind)}'.");
     }
 }
