@@ -12,7 +12,7 @@ public class OverrideBehaviourTests
     private static readonly Lazy<Type> Experiment = new(() => Load(SampleSpecs.DynamicCustomJsonl, "Demo.App.SentimentDpExperiment"));
     private static readonly Lazy<Type> PromptExperiment = new(() => Load(SampleSpecs.PromptSuperGlue, "Demo.App.RtePromptExperiment"));
 
-    private static Type Load(string spec, string typeName)
+    internal static Type Load(string spec, string typeName)
     {
         var run = GeneratorHarness.Run(new[] { ("specs/s.dp.yaml", spec) }, entryPoint: "false", kind: OutputKind.DynamicallyLinkedLibrary);
         Assert.Empty(run.Diagnostics);

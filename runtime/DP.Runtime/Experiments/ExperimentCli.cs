@@ -205,7 +205,7 @@ public static class ExperimentCli
         if (cli.Resume is null && Directory.Exists(run.BestDir))
         {
             BestWeights.Load(run, model);
-            return (run, run.BestTrainablePath);
+            return (run, BestWeights.WeightsPath(run));
         }
         var latest = new CheckpointStore(run.CheckpointsDir).Latest()
             ?? throw new CheckpointException($"No trained weights in {run.Root}: run 'train' first (or pass --resume CHECKPOINT).");
@@ -241,7 +241,7 @@ public static class ExperimentCli
             var (backbone, tokenizer) = LoadBackbone(options.Backbone, device);
             backbone.GradientCheckpointing = t.GradientCheckpointing;
             backbone.Dropout.Enabled = t.Dropout;
-            var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed);
+            var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed, options.Name);
             foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");
             IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;
             var model = PromptModelFactory.Create(options.Method, options.Head, backbone, TaskHeadInfo.Of(data.Info, tokenizer), tokenizer.Special, t.Seed, initText,

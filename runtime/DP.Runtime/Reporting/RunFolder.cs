@@ -32,15 +32,17 @@ public sealed class RunFolder
     public string PromptSplitPlotPath => Path.Combine(Root, "prompt_splits.png");
     public string PromptLengthPlotPath => Path.Combine(Root, "prompt_lengths.png");
     public string CheckpointsDir => Path.Combine(Root, CheckpointsFolder);
-    /// <summary>The best model's trainable weights (the model's own SaveTrainable format) and its extra state.</summary>
+    /// <summary>The best model's trainable weights (safetensors, by module name) and its extra state.</summary>
     public string BestDir => Path.Combine(Root, "best");
-    public string BestTrainablePath => Path.Combine(BestDir, "trainable.bin");
+    public string BestTrainablePath => Path.Combine(BestDir, "trainable.safetensors");
+    /// <summary>Where runs written before 2026-12-02 kept the same safetensors bytes; still read.</summary>
+    public string LegacyBestTrainablePath => Path.Combine(BestDir, "trainable.bin");
     public string BestStatePath => Path.Combine(BestDir, "state.json");
     /// <summary>The kept weights as a Hugging Face PEFT adapter (adapter_config.json, adapter_model.safetensors), where PEFT can rebuild the model.</summary>
     public string PeftDir => Path.Combine(Root, "peft");
 
-    public void WriteConfig(ExperimentOptions options) =>
-        File.WriteAllText(ConfigPath, JsonSerializer.Serialize(options, ReportJson.Indented));
+    /// <summary>The run's resolved configuration, in the spec's keys and words (a spec that builds this experiment).</summary>
+    public void WriteConfig(ExperimentOptions options) => File.WriteAllText(ConfigPath, SpecDocument.Write(options));
 
     public void WritePredictions(EvaluationResult result, IEvaluationSet set)
     {

@@ -192,7 +192,8 @@ public class ExperimentCliTests
             {
                 var auxiliary = results.RootElement.GetProperty("auxiliary_validation");
                 var set = Assert.Single(auxiliary.EnumerateObject());
-                Assert.Equal("data/validation (task 1)", set.Name);
+                // The main task is named after the experiment, the other after its data folder: no clash to number.
+                Assert.Equal("data/validation", set.Name);
                 Assert.InRange(set.Value.GetProperty("accuracy").GetDouble(), 0, 1);
             }
             // Logged at every evaluation, beside the main task's set.
@@ -246,7 +247,10 @@ public class ExperimentCliTests
             using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json"))))
                 Assert.Equal(3, config.RootElement.GetProperty("method").GetProperty("prompt_length").GetInt32());
             Assert.True(File.Exists(Path.Combine(run, "prompt_choices.json")));
-            Assert.Equal(8, File.ReadAllLines(Assert.Single(Directory.GetFiles(run, "predictions-*.jsonl"))).Length);
+            // A custom task is named after the experiment, not after its data folder.
+            var predictions = Assert.Single(Directory.GetFiles(run, "predictions-*.jsonl"));
+            Assert.Equal("predictions-cli-smoke_validation.jsonl", Path.GetFileName(predictions));
+            Assert.Equal(8, File.ReadAllLines(predictions).Length);
 
             var evalOptions = new ExperimentOptions { Name = "cli-smoke" };
             evalOptions.Task = options.Task;
@@ -262,13 +266,16 @@ public class ExperimentCliTests
             var second = Path.Combine(experiment, "run-002");
             Assert.True(File.Exists(Path.Combine(second, "results.json")));
             Assert.Equal("run-002", File.ReadAllText(Path.Combine(experiment, "latest")).Trim());
-            Assert.True(File.Exists(Path.Combine(run, "best", "trainable.bin")), "the first run keeps its best weights");
+            Assert.True(File.Exists(Path.Combine(run, "best", "trainable.safetensors")), "the first run keeps its best weights");
+            // The name tells the truth: safetensors, an 8-byte little-endian header length and that much JSON.
+            var safetensors = File.ReadAllBytes(Path.Combine(run, "best", "trainable.safetensors"));
+            using (JsonDocument.Parse(System.Text.Encoding.UTF8.GetString(safetensors, 8, (int)BitConverter.ToInt64(safetensors, 0)))) { }
             Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(evalOptions, ["eval", "--output", Path.Combine(dir, "runs"), "--set", "method.prompt_length=3"], Override));
             Assert.Single(Directory.GetFiles(second, "eval-*.json"));
             Assert.Equal(ExperimentCli.Failed, ExperimentCli.Run(evalOptions, ["eval", "--output", Path.Combine(dir, "runs"), "--run", "run-009"], Override));
 
             // Damaged best weights are refused (exit 1), not evaluated.
-            var best = Path.Combine(run, "best", "trainable.bin");
+            var best = Path.Combine(run, "best", "trainable.safetensors");
             var bytes = File.ReadAllBytes(best);
             bytes[^3] ^= 0x5A;
             File.WriteAllBytes(best, bytes);

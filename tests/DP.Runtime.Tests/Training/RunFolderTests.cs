@@ -20,7 +20,8 @@ public class RunFolderTests
 
         using (var config = JsonDocument.Parse(File.ReadAllText(run.ConfigPath)))
         {
-            Assert.Equal("synthetic", config.RootElement.GetProperty("name").GetString());
+            // In the spec's words: the experiment key, nested groups, choice words.
+            Assert.Equal("synthetic", config.RootElement.GetProperty("experiment").GetString());
             Assert.Equal("adamw", config.RootElement.GetProperty("training").GetProperty("optimizer").GetString());
             Assert.Equal(20, config.RootElement.GetProperty("training").GetProperty("max_steps").GetInt32());
         }

@@ -14,7 +14,7 @@ public class RunSafetyTests
         var o = TrainingHarness.Options(h.Dir, t => t.MaxSteps = 20);
         var (first, m1) = h.Run(o);
         m1.Dispose();
-        var firstBest = Path.Combine(first.RunFolder, "best", "trainable.bin");
+        var firstBest = Path.Combine(first.RunFolder, "best", "trainable.safetensors");
         var bestBytes = File.ReadAllBytes(firstBest);
         var firstCheckpoint = first.LastCheckpoint!;
 
@@ -27,6 +27,27 @@ public class RunSafetyTests
         Assert.Equal(bestBytes, File.ReadAllBytes(firstBest));
         Assert.True(File.Exists(Path.Combine(firstCheckpoint, CheckpointStore.StateFile)), "the first run's checkpoint is kept");
         Assert.Equal(20, File.ReadAllLines(Path.Combine(first.RunFolder, "metrics.jsonl")).Count(l => l.Contains("\"split\":\"train\"")));
+    }
+
+    [Fact]
+    public void BestWeightsOfRunsFromBeforeTheSafetensorsNameStillLoad()
+    {
+        using var h = new TrainingHarness();
+        var o = TrainingHarness.Options(h.Dir, t => t.MaxSteps = 10);
+        var (first, trained) = h.Run(o);
+        trained.Dispose();
+        var run = TrainingHarness.Latest(o);
+        Assert.True(File.Exists(run.BestTrainablePath));
+        using var current = TrainingHarness.Model(seed: 99);
+        var untrained = TrainingHarness.Weights(current);
+        BestWeights.Load(run, current);
+
+        File.Move(run.BestTrainablePath, run.LegacyBestTrainablePath);
+        using var legacy = TrainingHarness.Model(seed: 99);
+        BestWeights.Load(run, legacy);
+        Assert.Equal(TrainingHarness.Weights(current), TrainingHarness.Weights(legacy));
+        Assert.NotEqual(untrained, TrainingHarness.Weights(legacy));
+        Assert.Equal(first.RunFolder, run.Root);
     }
 
     [Fact]
@@ -77,7 +98,7 @@ public class RunSafetyTests
         using var cts = new CancellationTokenSource();
         var (stopped, model) = h.Run(o, observer: new CancelAtStep(12, cts), token: cts.Token);
         model.Dispose();
-        var best = Path.Combine(stopped.RunFolder, "best", "trainable.bin");
+        var best = Path.Combine(stopped.RunFolder, "best", "trainable.safetensors");
         var bytes = File.ReadAllBytes(best);
         bytes[^3] ^= 0x5A;
         File.WriteAllBytes(best, bytes);

@@ -27,11 +27,12 @@ public sealed record TaskData(
 /// </summary>
 public static class TaskDataLoader
 {
-    public static TaskData Load(TaskOptions options, ITextTokenizer tokenizer, int batchSize, int evalBatchSize, int seed)
+    /// <param name="experimentName">Names the main task when it is custom data (else its data folder names it).</param>
+    public static TaskData Load(TaskOptions options, ITextTokenizer tokenizer, int batchSize, int evalBatchSize, int seed, string? experimentName = null)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be positive");
         if (evalBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(evalBatchSize), evalBatchSize, "eval batch size must be positive");
-        var main = LoadOne(options, 0, tokenizer, batchSize, evalBatchSize, seed, "task");
+        var main = LoadOne(options, 0, tokenizer, batchSize, evalBatchSize, seed, "task", experimentName);
         if (options.Multitask.Count == 0)
             return new TaskData(main.Info, main.Train, main.Validation, main.Test, [main.Info], []);
 
@@ -52,13 +53,13 @@ public static class TaskDataLoader
     sealed record LoadedTask(TaskInfo Info, BucketedTrainSource Train, TaskEvaluationSet Validation, TaskEvaluationSet? Test);
 
     static LoadedTask LoadOne(TaskOptions options, int taskId, ITextTokenizer tokenizer, int batchSize, int evalBatchSize,
-        int seed, string where)
+        int seed, string where, string? customName = null)
     {
         if (options.MaxLength < 8)
             throw new ArgumentException($"{where}.max_length must be at least 8 tokens, got {options.MaxLength}");
         var definition = options.Kind == DataKind.SuperGlue
             ? SuperGlueTasks.Get(options.SuperGlue)
-            : CustomDefinition(options);
+            : CustomDefinition(options, customName);
         var template = PromptTemplate.Parse(options.Template ?? definition.DefaultTemplate, definition.Fields, $"{where}.template");
         var trainPath = DataPath(options, options.TrainFile, $"{where}.train_file");
         var train = definition.Read(trainPath);
@@ -164,13 +165,14 @@ public static class TaskDataLoader
         return path;
     }
 
-    static TaskDefinition CustomDefinition(TaskOptions options)
+    static TaskDefinition CustomDefinition(TaskOptions options, string? name)
     {
         if (options.Fields.Count == 0) throw new ArgumentException("task.fields: custom data needs the names of its text fields");
         var template = options.Fields.Count == 2
             ? $"{{{options.Fields[0]}}} {PromptTemplate.PairSeparator} {{{options.Fields[1]}}}"
             : string.Join(" ", options.Fields.Select(f => $"{{{f}}}"));
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDir)));
+        // Multitask entries of custom data have no name of their own: their data folder tells them apart.
+        name ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDir)));
         return new TaskDefinition(string.IsNullOrEmpty(name) ? "custom" : name, false, options.Fields, template, [],
             MetricKind.Accuracy,
             path => CustomDataReader.Read(path, options.Format, options.Fields, options.LabelField));

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Reflection;
 using DP.Generators.Model;
 
 namespace DP.Runtime.Experiments;
@@ -38,36 +36,14 @@ internal static class SchemaDefaults
             // task/instance policies have their own rule (they need dynamic prompting, whatever else applies).
             if (key is "method.position" or "method.length") continue;
             var option = SpecSchema.Find(key)!;
-            var (target, property) = Locate(options, option);
-            if (!Equals(property.GetValue(target), Typed(option, property.PropertyType, option.DefaultText))) yield return key;
+            var (target, property) = SpecOptionPaths.Locate(options, option);
+            if (!Equals(property.GetValue(target), SpecOptionPaths.Typed(option, property.PropertyType, option.DefaultText))) yield return key;
         }
     }
 
     private static void Reset(ExperimentOptions options, OptionDefinition option)
     {
-        var (target, property) = Locate(options, option);
-        property.SetValue(target, Typed(option, property.PropertyType, option.DefaultText));
-    }
-
-    private static (object Target, PropertyInfo Property) Locate(ExperimentOptions options, OptionDefinition option)
-    {
-        object target = option.Scope == OptionScope.Task ? options.Task : options;
-        var names = option.PropertyPath.Split('.');
-        foreach (var name in names[..^1]) target = Property(target, name).GetValue(target)!;
-        return (target, Property(target, names[^1]));
-    }
-
-    private static PropertyInfo Property(object target, string name)
-        => target.GetType().GetProperty(name) ?? throw new InvalidOperationException($"{target.GetType().Name} has no property {name} (spec schema drift).");
-
-    private static object? Typed(OptionDefinition option, Type type, string? text)
-    {
-        if (text is null) return null;
-        var bare = Nullable.GetUnderlyingType(type) ?? type;
-        if (bare.IsEnum) return Enum.Parse(bare, option.Choices.Single(c => c.Word == text).Member);
-        if (bare == typeof(int)) return int.Parse(text, CultureInfo.InvariantCulture);
-        if (bare == typeof(double)) return double.Parse(text, CultureInfo.InvariantCulture);
-        if (bare == typeof(bool)) return text == "true";
-        return text;
+        var (target, property) = SpecOptionPaths.Locate(options, option);
+        property.SetValue(target, SpecOptionPaths.Typed(option, property.PropertyType, option.DefaultText));
     }
 }

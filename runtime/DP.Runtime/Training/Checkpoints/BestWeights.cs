@@ -5,8 +5,8 @@ using DP.Runtime.Reporting;
 namespace DP.Runtime.Training.Checkpoints;
 
 /// <summary>
-/// A run's best model, <c>best/</c>: trainable.bin (the model's SaveTrainable format) and state.json (step, metric,
-/// value, the model's extra state and the SHA-256 of trainable.bin). Both are written into a temporary folder that
+/// A run's best model, <c>best/</c>: trainable.safetensors (the model's SaveTrainable format) and state.json (step,
+/// metric, value, the model's extra state and the SHA-256 of the weights). Both are written into a temporary folder that
 /// replaces <c>best/</c> whole, so the hash always belongs to the weights beside it; loading verifies it.
 /// </summary>
 public static class BestWeights
@@ -49,7 +49,7 @@ public static class BestWeights
         }
         if (state is null) throw new CheckpointException($"{statePath}(1): best-model state is empty.");
         if (string.IsNullOrEmpty(state.Sha256)) throw new CheckpointException($"{statePath}: field 'sha256' is missing (written by an older version?).");
-        var weights = run.BestTrainablePath;
+        var weights = WeightsPath(run);
         if (!File.Exists(weights)) throw new CheckpointException($"Best weights file '{weights}' is missing.");
         var actual = CheckpointStore.Hash(weights);
         if (!string.Equals(actual, state.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -65,4 +65,8 @@ public static class BestWeights
         foreach (var (k, v) in state.ExtraState) model.ExtraState[k] = v;
         return state;
     }
+
+    /// <summary>The kept weights file: trainable.safetensors, or trainable.bin in a run made before the rename.</summary>
+    public static string WeightsPath(RunFolder run)
+        => !File.Exists(run.BestTrainablePath) && File.Exists(run.LegacyBestTrainablePath) ? run.LegacyBestTrainablePath : run.BestTrainablePath;
 }
