@@ -192,7 +192,15 @@ public static class ExperimentCli
     /// latest), else its newest checkpoint. Returns the run folder the results go to and where the weights came from.
     /// </summary>
     private static (RunFolder Run, string Source) LoadWeights(ITrainableModel model, ExperimentFolder experiment, CliArguments cli)
+        => LoadWeights(model, experiment, cli.Run, cli.Resume);
+
+    /// <summary>
+    /// The weights of a run (<paramref name="runName"/>, default the latest): a checkpoint folder given by
+    /// <paramref name="checkpoint"/>, else its best model, else its newest checkpoint (<c>auto</c> = newest checkpoint).
+    /// </summary>
+    internal static (RunFolder Run, string Source) LoadWeights(ITrainableModel model, ExperimentFolder experiment, string? runName, string? checkpoint)
     {
+        var cli = (Run: runName, Resume: checkpoint);
         RunFolder Named() => cli.Run is not null ? experiment.Run(cli.Run)
             : experiment.LatestRun() ?? throw new CheckpointException($"No runs in {experiment.Root}: run 'train' first (or pass --resume CHECKPOINT).");
         if (cli.Resume is { } resume && resume != "auto")
@@ -234,6 +242,17 @@ public static class ExperimentCli
 
         public static Experiment Compose(ExperimentOptions options)
         {
+            var (device, backbone, tokenizer) = Prepare(options);
+            var t = options.Training;
+            var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed, options.Name);
+            foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");
+            var model = CreateModel(options, backbone, tokenizer, data.Info, data.Tasks.Skip(1));
+            return new Experiment(device, tokenizer, data, model);
+        }
+
+        /// <summary>Threads, device, seed, and the backbone with its tokenizer, as the options ask.</summary>
+        internal static (Device Device, IPromptableBackbone Backbone, ITextTokenizer Tokenizer) Prepare(ExperimentOptions options)
+        {
             var t = options.Training;
             if (t.Threads > 0) set_num_threads(t.Threads);
             var device = DeviceResolver.Resolve(t.Device);
@@ -241,15 +260,19 @@ public static class ExperimentCli
             var (backbone, tokenizer) = LoadBackbone(options.Backbone, device);
             backbone.GradientCheckpointing = t.GradientCheckpointing;
             backbone.Dropout.Enabled = t.Dropout;
-            var data = TaskDataLoader.Load(options.Task, tokenizer, t.BatchSize, t.EvalBatchSize, t.Seed, options.Name);
-            foreach (var warning in data.Tasks.SelectMany(task => task.Warnings)) Console.Error.WriteLine($"warning: {warning}");
-            IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;
-            var model = PromptModelFactory.Create(options.Method, options.Head, backbone, TaskHeadInfo.Of(data.Info, tokenizer), tokenizer.Special, t.Seed, initText,
-                otherTasks: data.Tasks.Skip(1).Select(task => TaskHeadInfo.Of(task, tokenizer)).ToList(),
-                vocabIds: tokenizer.OrdinaryTokenIds());
-            return new Experiment(device, tokenizer, data, model);
+            return (device, backbone, tokenizer);
         }
 
+        /// <summary>The method's model over the backbone, with a head for the main task and one for each other task.</summary>
+        internal static PromptModel CreateModel(ExperimentOptions options, IPromptableBackbone backbone, ITextTokenizer tokenizer,
+            TaskInfo main, IEnumerable<TaskInfo> others)
+        {
+            IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;
+            return PromptModelFactory.Create(options.Method, options.Head, backbone, TaskHeadInfo.Of(main, tokenizer), tokenizer.Special,
+                options.Training.Seed, initText,
+                otherTasks: others.Select(task => TaskHeadInfo.Of(task, tokenizer)).ToList(),
+                vocabIds: tokenizer.OrdinaryTokenIds());
+        }
 
         private static (IPromptableBackbone, ITextTokenizer) LoadBackbone(BackboneOptions options, Device device)
         {

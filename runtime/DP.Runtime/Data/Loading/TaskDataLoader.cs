@@ -57,21 +57,13 @@ public static class TaskDataLoader
     {
         if (options.MaxLength < 8)
             throw new ArgumentException($"{where}.max_length must be at least 8 tokens, got {options.MaxLength}");
-        var definition = options.Kind == DataKind.SuperGlue
-            ? SuperGlueTasks.Get(options.SuperGlue)
-            : CustomDefinition(options, customName);
-        var template = PromptTemplate.Parse(options.Template ?? definition.DefaultTemplate, definition.Fields, $"{where}.template");
         var trainPath = DataPath(options, options.TrainFile, $"{where}.train_file");
+        var definition = Definition(options, customName);
         var train = definition.Read(trainPath);
         var validation = definition.Read(DataPath(options, options.ValidationFile, $"{where}.validation_file"));
         var test = string.IsNullOrEmpty(options.TestFile) ? null : definition.Read(DataPath(options, options.TestFile, $"{where}.test_file"));
-
-        var labels = LabelWords(options, definition, train, where);
-        var metric = definition.Metric;
-        if (options.Kind == DataKind.Custom)
-            metric = labels.Count > 2 ? MetricKind.AccuracyMacroF1 : MetricKind.AccuracyF1;
+        var (labels, metric, encoder, layout, positive) = Head(options, definition, taskId, tokenizer, where, train);
         var labelValues = labels.Select(l => l.Value).ToList();
-        var encoder = new TaskEncoder(taskId, template, labelValues, tokenizer, options.MaxLength, MaskToken(tokenizer));
 
         // Training examples need a target; ReCoRD queries whose answer is no entity of the passage cannot be trained on.
         var trainIndices = new List<int>();
@@ -98,29 +90,14 @@ public static class TaskDataLoader
         var validationEncoded = validation.Select((e, i) => encoder.Encode(e, i, DataSplit.Validation)).ToList();
         var testEncoded = test?.Select((e, i) => encoder.Encode(e, i, DataSplit.Test)).ToList();
 
-        var (primary, metrics) = metric switch
-        {
-            MetricKind.Accuracy => ("accuracy", new[] { "accuracy" }),
-            MetricKind.AccuracyF1 => ("accuracy", new[] { "accuracy", "f1" }),
-            MetricKind.AccuracyMacroF1 => (options.Kind == DataKind.Custom ? "accuracy" : "macro_f1", new[] { "accuracy", "macro_f1" }),
-            MetricKind.MultiRc => ("f1a", new[] { "em", "f1a" }),
-            MetricKind.Record => ("f1", new[] { "em", "f1" }),
-            _ => throw new InvalidOperationException(metric.ToString()),
-        };
         var maxChoices = train.Concat(validation).Concat(test ?? []).Select(e => e.Choices?.Count ?? 0).DefaultIfEmpty(0).Max();
-        var info = new TaskInfo(taskId, definition.Name, definition.IsMultipleChoice, labelValues,
-            labels.Select(l => l.Word).ToList(),
-            labels.Select(l => tokenizer.EncodeWords(l.Word)).ToList(),
-            primary, metrics, trainEncoded.Count, maxChoices)
+        var info = Info(taskId, definition, options.Kind == DataKind.Custom, labels, metric, tokenizer, trainEncoded.Count, maxChoices) with
         {
             Warnings = [
                 .. TrainLabelWarnings(definition.IsMultipleChoice, trainIndices.Select(i => encoder.ClassIndex(train[i])), labelValues, trainPath),
                 .. unanswerable == 0 ? [] : new[] { $"{trainPath}: {unanswerable} of {train.Count} training queries were left out: none of their candidates is a gold answer" },
             ],
         };
-        var layout = new BatchLayout(tokenizer.Special.Pad, definition.IsMultipleChoice, options.PadToMultipleOf, options.MaxLength);
-        // Binary F1 and MultiRC count the "true" class as positive; custom data: the second class.
-        var positive = labelValues.Contains("true") ? labelValues.IndexOf("true") : 1;
         return new LoadedTask(info,
             new BucketedTrainSource(trainEncoded, batchSize, SeedMix.Combine(seed, taskId), layout),
             new TaskEvaluationSet($"{definition.Name}/validation", info, metric, validation, validationEncoded, evalBatchSize, layout, positive),
@@ -155,6 +132,56 @@ public static class TaskDataLoader
         var groups = indices.GroupBy(i => train[i].Group ?? "").ToList();
         var picked = FewShotSampler.Sample(new int[groups.Count], fewShot, where);
         return picked.SelectMany(g => groups[g]).Order().ToList();
+    }
+
+    /// <summary>
+    /// What a task is without its data files: its head (labels, words, metrics) and its encoder. Predicting on new
+    /// inputs needs only this; the label words come from the spec or the task (custom data without
+    /// <c>task.labels</c> names its labels only in its training file).
+    /// </summary>
+    public static TaskDescription Describe(TaskOptions options, ITextTokenizer tokenizer, string? name, int taskId = 0)
+    {
+        var definition = Definition(options, name);
+        var where = taskId == 0 ? "task" : $"task.multitask[{taskId - 1}]";
+        var (labels, metric, encoder, layout, positive) = Head(options, definition, taskId, tokenizer, where, []);
+        return new TaskDescription(Info(taskId, definition, options.Kind == DataKind.Custom, labels, metric, tokenizer, 0, 0), definition.Fields, encoder, layout, metric, positive);
+    }
+
+    static TaskDefinition Definition(TaskOptions options, string? customName) => options.Kind == DataKind.SuperGlue
+        ? SuperGlueTasks.Get(options.SuperGlue)
+        : CustomDefinition(options, customName);
+
+    static (List<LabelWord> Labels, MetricKind Metric, TaskEncoder Encoder, BatchLayout Layout, int Positive) Head(
+        TaskOptions options, TaskDefinition definition, int taskId, ITextTokenizer tokenizer, string where, List<TaskExample> train)
+    {
+        var template = PromptTemplate.Parse(options.Template ?? definition.DefaultTemplate, definition.Fields, $"{where}.template");
+        var labels = LabelWords(options, definition, train, where);
+        var metric = definition.Metric;
+        if (options.Kind == DataKind.Custom)
+            metric = labels.Count > 2 ? MetricKind.AccuracyMacroF1 : MetricKind.AccuracyF1;
+        var labelValues = labels.Select(l => l.Value).ToList();
+        var encoder = new TaskEncoder(taskId, template, labelValues, tokenizer, options.MaxLength, MaskToken(tokenizer));
+        var layout = new BatchLayout(tokenizer.Special.Pad, definition.IsMultipleChoice, options.PadToMultipleOf, options.MaxLength);
+        // Binary F1 and MultiRC count the "true" class as positive; custom data: the second class.
+        var positive = labelValues.Contains("true") ? labelValues.IndexOf("true") : 1;
+        return (labels, metric, encoder, layout, positive);
+    }
+
+    static TaskInfo Info(int taskId, TaskDefinition definition, bool custom, List<LabelWord> labels, MetricKind metric, ITextTokenizer tokenizer,
+        int trainExamples, int maxChoices)
+    {
+        var (primary, metrics) = metric switch
+        {
+            MetricKind.Accuracy => ("accuracy", new[] { "accuracy" }),
+            MetricKind.AccuracyF1 => ("accuracy", new[] { "accuracy", "f1" }),
+            MetricKind.AccuracyMacroF1 => (custom ? "accuracy" : "macro_f1", new[] { "accuracy", "macro_f1" }),
+            MetricKind.MultiRc => ("f1a", new[] { "em", "f1a" }),
+            MetricKind.Record => ("f1", new[] { "em", "f1" }),
+            _ => throw new InvalidOperationException(metric.ToString()),
+        };
+        return new TaskInfo(taskId, definition.Name, definition.IsMultipleChoice, labels.Select(l => l.Value).ToList(),
+            labels.Select(l => l.Word).ToList(), labels.Select(l => tokenizer.EncodeWords(l.Word)).ToList(),
+            primary, metrics, trainExamples, maxChoices);
     }
 
     static string DataPath(TaskOptions options, string file, string field)

@@ -47,3 +47,12 @@ public sealed record TaskInfo(
         return null;
     }
 }
+
+/// <summary>A task without its data files (<see cref="TaskDataLoader.Describe"/>): what predicting on new inputs needs.</summary>
+public sealed record TaskDescription(
+    TaskInfo Info,
+    IReadOnlyList<string> Fields,
+    TaskEncoder Encoder,
+    DP.Runtime.Data.Batching.BatchLayout Layout,
+    DP.Runtime.Data.SuperGlue.MetricKind Metric,
+    int PositiveClass);
