@@ -112,6 +112,8 @@ public static class TaskDataLoader
             labels.Select(l => tokenizer.EncodeWords(l.Word)).ToList(),
             primary, metrics, trainEncoded.Count, maxChoices)
         {
+            Template = $"{where}.template \"{template.Source}\"",
+            TemplateMasks = template.MaskCount,
             Warnings = [
                 .. TrainLabelWarnings(definition.IsMultipleChoice, trainIndices.Select(i => encoder.ClassIndex(train[i])), labelValues, trainPath),
                 .. unanswerable == 0 ? [] : new[] { $"{trainPath}: {unanswerable} of {train.Count} training queries were left out: none of their candidates is a gold answer" },
