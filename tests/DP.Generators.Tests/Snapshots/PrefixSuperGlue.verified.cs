@@ -110,7 +110,7 @@ namespace Demo.App
             options.Method.Reparameterize = true;
             options.Method.ReparameterizeHidden = 256;
             options.Head.Kind = global::DP.Runtime.Experiments.HeadKind.Auto;
-            options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.Mean;
+            options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.Auto;
             options.Head.DecoderPrefix = global::DP.Runtime.Experiments.DecoderPrefix.Sentinel;
             options.Training.Optimizer = global::DP.Runtime.Experiments.OptimizerKind.AdamW;
             options.Training.LearningRate = 0.005d;
@@ -215,7 +215,7 @@ namespace Demo.App
                 case "method.reparameterize": options.Method.Reparameterize = global::DP.Generated.DpSpecValues.Bool(key, value); return;
                 case "method.reparameterize_hidden": options.Method.ReparameterizeHidden = global::DP.Generated.DpSpecValues.Int(key, value, 1d, 65536d); return;
                 case "head.kind": options.Head.Kind = value switch { "auto" => global::DP.Runtime.Experiments.HeadKind.Auto, "linear" => global::DP.Runtime.Experiments.HeadKind.Linear, "verbalizer" => global::DP.Runtime.Experiments.HeadKind.Verbalizer, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "auto, linear, verbalizer") }; return;
-                case "head.pooling": options.Head.Pooling = value switch { "mean" => global::DP.Runtime.Experiments.Pooling.Mean, "first" => global::DP.Runtime.Experiments.Pooling.First, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "mean, first") }; return;
+                case "head.pooling": options.Head.Pooling = value switch { "auto" => global::DP.Runtime.Experiments.Pooling.Auto, "mean" => global::DP.Runtime.Experiments.Pooling.Mean, "first" => global::DP.Runtime.Experiments.Pooling.First, "pooler" => global::DP.Runtime.Experiments.Pooling.Pooler, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "auto, mean, first, pooler") }; return;
                 case "head.decoder_prefix": options.Head.DecoderPrefix = value switch { "sentinel" => global::DP.Runtime.Experiments.DecoderPrefix.Sentinel, "start" => global::DP.Runtime.Experiments.DecoderPrefix.Start, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "sentinel, start") }; return;
                 case "training.optimizer": options.Training.Optimizer = value switch { "adafactor" => global::DP.Runtime.Experiments.OptimizerKind.Adafactor, "adamw" => global::DP.Runtime.Experiments.OptimizerKind.AdamW, _ => throw global::DP.Generated.DpSpecValues.BadChoice(key, value, "adafactor, adamw") }; return;
                 case "training.learning_rate": options.Training.LearningRate = global::DP.Generated.DpSpecValues.Double(key, value, 0d, true, null); return;
