@@ -67,6 +67,27 @@ public class MaskedLmVerbalizerTests
         if (kind == MethodKind.Dynamic) Assert.Contains(split, j => j != split[0]); // the rows really moved differently
     }
 
+    [Fact]
+    public void Bfloat16ScoresStayCloseToFloat32()
+    {
+        using var kit = new MaskedLmKit();
+        var (batch, _) = MaskedLmKit.Batch(6, seed: 5);
+        Tensor Scores(bool bf16)
+        {
+            var bert = kit.Load();
+            if (bf16) bert.SetComputeDType(ScalarType.BFloat16);
+            using var model = Model(PromptTestKit.Method(MethodKind.Prompt), bert);
+            model.Module.eval();
+            using var _ = torch.no_grad();
+            return model.Scores(batch).detach().clone();
+        }
+        var fp32 = Scores(false);
+        var bf16 = Scores(true);
+        Assert.Equal(ScalarType.Float32, bf16.dtype);
+        var relative = ((bf16 - fp32).norm() / fp32.norm()).item<float>();
+        Assert.True(relative < 3e-2f, $"relative error {relative:E3}");
+    }
+
     [Theory]
     [InlineData(MethodKind.Prompt, PositionPolicy.Prefix)]
     [InlineData(MethodKind.Prefix, PositionPolicy.Prefix)]

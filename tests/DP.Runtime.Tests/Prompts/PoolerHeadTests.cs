@@ -52,6 +52,8 @@ public class PoolerHeadTests
         Assert.Equal(Pooling.Mean, PromptModelFactory.ResolvePooling(Pooling.Auto, MethodKind.Prompt, pooler));
         Assert.Equal(Pooling.Mean, PromptModelFactory.ResolvePooling(Pooling.Auto, MethodKind.FineTune, pooler));
         Assert.Equal(Pooling.First, PromptModelFactory.ResolvePooling(Pooling.First, MethodKind.Prefix, pooler));
+        Assert.Equal(Pooling.Mean, PromptModelFactory.ResolvePooling(Pooling.Auto, MethodKind.Prefix, new TinySeq2Seq(1))); // T5: no pooler
+        Assert.Throws<ArgumentException>(() => PromptModelFactory.ResolvePooling(Pooling.Pooler, MethodKind.Prefix, new TinySeq2Seq(1)));
     }
 
     [Fact]
