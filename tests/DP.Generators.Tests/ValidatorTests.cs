@@ -32,6 +32,15 @@ public class ValidatorTests
         Assert.Equal("_2024RteExperiment", Validate("experiment: 2024-rte\ntask: { kind: superglue, superglue: rte }\n").Spec!.TypeName);
     }
 
+    /// <summary>Issue 13 item 10: the masked-LM verbalizer's template puts a {mask} where the label word goes (it was DP0013).</summary>
+    [Fact]
+    public void A_mask_placeholder_is_a_template_field_and_a_bert_folder_may_verbalize()
+    {
+        var result = Validate("experiment: v\nbackbone: { source: models/bert-base }\ntask: { kind: superglue, superglue: rte, template: \"{premise} question: {hypothesis}? answer: { mask }\" }\nhead: { kind: verbalizer }\n");
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("verbalizer", result.Spec!.Get("head.kind"));
+    }
+
     [Fact]
     public void Numbers_are_read_with_the_invariant_culture()
     {
@@ -63,11 +72,13 @@ public class ValidatorTests
     [InlineData("task: { kind: custom, superglue: rte, fields: [a], labels: { a: x, b: y } }\n", "DP0012")]
     [InlineData("task: { kind: superglue, superglue: rte, fields: [a] }\n", "DP0012")]
     [InlineData("task: { kind: superglue, superglue: wsc, template: '{text} {span3_text}' }\n", "DP0013")]
+    [InlineData("task: { kind: superglue, superglue: wsc, template: '{text} {mask} {masked}' }\n", "DP0013")]
     [InlineData("task: { kind: superglue, superglue: rte }\nmethod: { kind: prefix, position: postfix }\n", "DP0011")]
     [InlineData("task: { kind: superglue, superglue: rte }\nmethod: { kind: prompt, gumbel: { rate: 0.1 } }\n", "DP0011")]
     [InlineData("task: { kind: superglue, superglue: rte }\nmethod: { kind: finetune, prompt_length: 4 }\n", "DP0011")]
     [InlineData("task: { kind: superglue, superglue: rte }\nmethod: { kind: dynamic }\ntraining: { backbone_learning_rate: 1e-5 }\n", "DP0011")]
     [InlineData("task: { kind: superglue, superglue: rte }\nmethod: { kind: prefix, reparameterize_hidden: 64 }\n", "DP0016")]
+    [InlineData("task: { kind: superglue, superglue: rte, template: \"{premise} {hypothesis}? {mask}\" }\nhead: { kind: verbalizer }\n", "DP0016")]
     [InlineData("task: { kind: superglue, superglue: rte }\nmethod: { gumbel: { initial_temperature: 0.5, min_temperature: 1 } }\n", "DP0016")]
     [InlineData("task: { kind: superglue, superglue: rte }\ntraining: { batch_size: 0 }\n", "DP0006")]
     [InlineData("task: { kind: superglue, superglue: rte }\ntraining: { learning_rate: .nan }\n", "DP0005")]

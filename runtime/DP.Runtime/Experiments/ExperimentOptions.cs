@@ -16,7 +16,7 @@ public enum LengthPolicy { Fixed, Task, Instance }
 public enum GumbelSchedule { Compound, Exponential }
 public enum InstanceFeatures { Encoder, Embeddings }
 public enum HeadKind { Auto, Linear, Verbalizer }
-public enum Pooling { Mean, First }
+public enum Pooling { Auto, Mean, First, Pooler }
 public enum DecoderPrefix { Sentinel, Start }
 public enum OptimizerKind { Adafactor, AdamW }
 public enum LrSchedule { Constant, Linear }
@@ -109,7 +109,7 @@ public sealed class GumbelOptions
 public sealed class HeadOptions
 {
     public HeadKind Kind { get; set; } = HeadKind.Auto;
-    public Pooling Pooling { get; set; } = Pooling.Mean;
+    public Pooling Pooling { get; set; } = Pooling.Auto;
     /// <summary>
     /// Verbalizer (T5): what the decoder reads before the label word. Sentinel: the start token then &lt;extra_id_0&gt;
     /// (OpenPrompt's T5LMTokenizerWrapper, as the authors ran T5 LM-adapted); Start: the start token only.

@@ -33,7 +33,7 @@ namespace Demo.App
             options.Method.Reparameterize = true;
             options.Method.ReparameterizeHidden = 256;
             options.Head.Kind = global::DP.Runtime.Experiments.HeadKind.Auto;
-            options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.Mean;
+            options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.Auto;
             options.Head.DecoderPrefix = global::DP.Runtime.Experiments.DecoderPrefix.Sentinel;
             options.Training.Optimizer = global::DP.Runtime.Experiments.OptimizerKind.AdamW;
             options.Training.LearningRate = 0.005d;

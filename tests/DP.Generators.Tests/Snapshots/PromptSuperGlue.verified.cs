@@ -31,7 +31,7 @@ namespace Demo.App
             options.Method.Position = global::DP.Runtime.Experiments.PositionPolicy.Postfix;
             options.Method.Length = global::DP.Runtime.Experiments.LengthPolicy.Fixed;
             options.Head.Kind = global::DP.Runtime.Experiments.HeadKind.Verbalizer;
-            options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.Mean;
+            options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.Auto;
             options.Head.DecoderPrefix = global::DP.Runtime.Experiments.DecoderPrefix.Sentinel;
             options.Training.Optimizer = global::DP.Runtime.Experiments.OptimizerKind.Adafactor;
             options.Training.LearningRate = 0.3d;

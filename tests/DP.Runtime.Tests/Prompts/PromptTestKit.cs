@@ -99,6 +99,25 @@ internal static class PromptTestKit
     public static PromptModel Model(MethodOptions method, BertModel? backbone = null, long seed = 3, int classes = 2) =>
         PromptModelFactory.Create(method, new HeadOptions(), backbone ?? Backbone(), new TaskHeadInfo(classes), Special, seed);
 
+    /// <summary>
+    /// <paramref name="steps"/> AdamW steps on one batch in training mode (dropout and Gumbel noise on), the model's
+    /// own step hook after each; leaves the model in eval mode.
+    /// </summary>
+    public static void Train(PromptModel model, ModelBatch batch, int steps, double lr = 0.05)
+    {
+        using var optimizer = torch.optim.AdamW(model.ParameterGroups.SelectMany(g => g.Parameters), lr: lr);
+        model.Module.train();
+        for (int step = 1; step <= steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            model.Loss(batch).backward();
+            optimizer.step();
+            model.OnOptimizerStep(step);
+        }
+        model.Module.eval();
+    }
+
     /// <summary>Same shape and exactly the same values.</summary>
     public static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 

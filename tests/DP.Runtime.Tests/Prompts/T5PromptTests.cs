@@ -70,16 +70,7 @@ public class T5PromptTests
         model.Module.eval();
         float before;
         using (torch.no_grad()) before = model.Loss(batch).item<float>();
-        using var optimizer = torch.optim.AdamW(model.ParameterGroups.SelectMany(g => g.Parameters), lr: 0.05);
-        model.Module.train();
-        for (int step = 1; step <= 30; step++)
-        {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            model.Loss(batch).backward();
-            optimizer.step();
-            model.OnOptimizerStep(step);
-        }
+        PromptTestKit.Train(model, batch, steps: 30);
         Assert.All(t5.parameters(), p => Assert.True(p.grad is null || p.grad.abs().sum().item<float>() == 0));
         model.Module.eval();
         float after;

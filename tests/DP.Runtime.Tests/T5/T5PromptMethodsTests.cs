@@ -61,17 +61,8 @@ public class T5PromptMethodsTests
         model.Module.eval();
         float initial;
         using (torch.no_grad()) initial = model.Loss(batch).item<float>();
-        using var optimizer = torch.optim.AdamW(model.ParameterGroups.SelectMany(g => g.Parameters), lr: kind == MethodKind.FineTune ? 0.01 : 0.05);
-        model.Module.train();
-        for (int step = 1; step <= 40; step++) // 40: training-mode dropout (the config's 0.1) slows learning
-        {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            model.Loss(batch).backward();
-            optimizer.step();
-            model.OnOptimizerStep(step);
-        }
-        model.Module.eval();
+        // 40 steps: training-mode dropout (the config's 0.1) slows learning.
+        DP.Runtime.Tests.Prompts.PromptTestKit.Train(model, batch, steps: 40, lr: kind == MethodKind.FineTune ? 0.01 : 0.05);
         float final;
         using (torch.no_grad()) final = model.Loss(batch).item<float>();
         Assert.True(float.IsFinite(final));

@@ -337,6 +337,75 @@ public class ExperimentCliTests
         }
     }
 
+    /// <summary>
+    /// Issue 13 item 10: the masked-LM verbalizer trains through the command line on a BertForMaskedLM folder whose
+    /// template has a {mask}; on a checkpoint without cls.predictions.* (a BertModel folder, the packaged MiniLM) it is
+    /// a startup error that names the model and the missing weights; exit 1, nothing written.
+    /// </summary>
+    [Theory]
+    [InlineData("folder-with-head")]
+    [InlineData("folder")]
+    [InlineData("minilm-l6")]
+    public void TheMaskedLmVerbalizerTrainsWhereTheCheckpointHasTheHeadAndIsAStartupErrorElsewhere(string source)
+    {
+        var dir = Directory.CreateTempSubdirectory("dp-cli-mlm").FullName;
+        var error = Console.Error;
+        try
+        {
+            var folder = Path.Combine(dir, "bert-no-head");
+            if (source.StartsWith("folder", StringComparison.Ordinal))
+            {
+                var config = new DP.Runtime.Backbones.Bert.BertConfig
+                {
+                    VocabSize = 50, HiddenSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 4, IntermediateSize = 32, MaxPositionEmbeddings = 64,
+                };
+                var parts = source == "folder-with-head" ? DP.Runtime.Backbones.Bert.BertParts.MaskedLm : DP.Runtime.Backbones.Bert.BertParts.None;
+                using (var model = new DP.Runtime.Backbones.Bert.BertModel(config, parts)) HuggingFaceFolder.Save(model, folder);
+                File.WriteAllLines(Path.Combine(folder, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "yes", "no", .. Enumerable.Range(0, 43).Select(i => "w" + i)]);
+            }
+            var data = Path.Combine(dir, "data");
+            Directory.CreateDirectory(data);
+            string Lines(int n) => string.Join("\n", Enumerable.Range(0, n).Select(i => JsonSerializer.Serialize(new { text = "w1 w2", label = i % 2 == 0 ? "a" : "b" })));
+            File.WriteAllText(Path.Combine(data, "train.jsonl"), Lines(4));
+            File.WriteAllText(Path.Combine(data, "val.jsonl"), Lines(2));
+            var options = new ExperimentOptions { Name = "mlm-no-head" };
+            options.Backbone.Source = source.StartsWith("folder", StringComparison.Ordinal) ? folder : source;
+            options.Task.Kind = DataKind.Custom;
+            options.Task.Fields = ["text"];
+            options.Task.Template = "{text} answer: {mask}";
+            options.Task.Labels = [new LabelWord("a", "yes"), new LabelWord("b", "no")];
+            options.Task.MaxLength = 16;
+            options.Method.Kind = MethodKind.Prompt;
+            options.Method.Position = PositionPolicy.Prefix;
+            options.Method.PromptLength = 2;
+            options.Head.Kind = HeadKind.Verbalizer;
+            options.Training.Device = DeviceChoice.Cpu;
+
+            var captured = new StringWriter();
+            Console.SetError(captured);
+            var code = ExperimentCli.Run(options, ["--max-steps", "1", "--output", Path.Combine(dir, "runs"), "--data", data], Override);
+            Console.SetError(error);
+
+            var message = captured.ToString();
+            if (source == "folder-with-head")
+            {
+                Assert.True(code == ExperimentCli.Ok, $"exit {code}: {message}");
+                Assert.True(Directory.Exists(Path.Combine(dir, "runs")));
+                return;
+            }
+            Assert.True(code == ExperimentCli.Failed, $"exit {code}: {message}");
+            Assert.Contains(source == "folder" ? folder : "minilm-l6", message, StringComparison.Ordinal);
+            Assert.Contains("cls.predictions.transform.dense", message, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", message, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(dir, "runs")));
+        }
+        finally
+        {
+            Console.SetError(error);
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
     // Issue 15 item 14: these escaped Run as unhandled exceptions (exit 134 with a stack trace).
     [Theory]
     [InlineData("roberta", "model_type 'roberta'")]

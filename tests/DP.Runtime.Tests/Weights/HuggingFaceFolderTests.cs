@@ -31,9 +31,9 @@ public sealed class HuggingFaceFolderTests : IDisposable
         return model;
     }
 
-    private static BertModel RandomBert(int seed = 3)
+    private static BertModel RandomBert(int seed = 3, BertParts parts = BertParts.None)
     {
-        var model = new BertModel(TinyBert);
+        var model = new BertModel(TinyBert, parts);
         Prompts.PromptTestKit.Reinitialise(model, seed);
         return model;
     }
@@ -229,32 +229,62 @@ public sealed class HuggingFaceFolderTests : IDisposable
         Assert.True(Same(a, b));
     }
 
+    /// <summary>
+    /// A BertForPreTraining checkpoint: bert.* names, the pooler and the masked-LM head load into the model's parts
+    /// (issue 13 items 6 and 10); the NSP head, the tied decoder copy and old TensorFlow names are handled as transformers does.
+    /// </summary>
     [Fact]
-    public void BertForMaskedLmCheckpointLoadsWithoutItsHead()
+    public void BertForPreTrainingCheckpointLoadsItsPoolerAndMaskedLmHead()
     {
-        using var model = RandomBert();
+        using var model = RandomBert(parts: BertParts.Pooler | BertParts.MaskedLm);
         HuggingFaceFolder.Save(model, _folder);
         EditWeights(state =>
         {
-            foreach (var key in state.Keys.ToList())
-            {
-                state["bert." + key] = state[key];
-                state.Remove(key);
-            }
-            state["bert.pooler.dense.weight"] = torch.zeros(16, 16);
-            state["cls.predictions.bias"] = torch.zeros(50);
+            Assert.Contains("bert.pooler.dense.weight", state.Keys); // saved in BertForMaskedLM's layout
+            Assert.Contains("cls.predictions.bias", state.Keys);
+            state["cls.predictions.decoder.weight"] = state["bert.embeddings.word_embeddings.weight"];
+            state["cls.seq_relationship.weight"] = torch.zeros(2, 16);
             // An old TensorFlow-converted name.
             state["bert.embeddings.LayerNorm.gamma"] = state["bert.embeddings.LayerNorm.weight"];
             state.Remove("bert.embeddings.LayerNorm.weight");
         });
         File.WriteAllText(Path.Combine(_folder, "vocab.txt"), string.Join("\n", ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "hello", "world"]));
         var loaded = HuggingFaceFolder.Load(_folder);
+        Assert.Equal(BertParts.Pooler | BertParts.MaskedLm, ((BertModel)loaded.Backbone).Parts);
         AssertSameState(model, loaded.Backbone.Module);
-        Assert.Contains("cls.predictions.bias", loaded.LoadReport.Unused);
-        Assert.Contains("bert.pooler.dense.weight", loaded.LoadReport.Unused);
+        Assert.Contains("cls.seq_relationship.weight", loaded.LoadReport.Unused);
+        Assert.Contains("cls.predictions.decoder.weight", loaded.LoadReport.Unused);
         Assert.Contains("embeddings.LayerNorm.weight", loaded.LoadReport.Loaded);
         Assert.Equal([2, 5, 6, 3], loaded.Tokenizer.Encode("Hello world").Ids);
         loaded.Backbone.Module.Dispose();
+    }
+
+    /// <summary>The parts are found from the tensor names of every checkpoint format: shards' index, safetensors header, pickle.</summary>
+    [Theory]
+    [InlineData("sharded")]
+    [InlineData("pickle")]
+    public void BertPartsAreFoundInEveryCheckpointFormat(string format)
+    {
+        using var model = RandomBert(parts: BertParts.Pooler);
+        HuggingFaceFolder.Save(model, _folder, maxShardBytes: format == "sharded" ? 8_000 : null);
+        if (format == "pickle")
+        {
+            File.Delete(Path.Combine(_folder, "model.safetensors"));
+            model.save_py(Path.Combine(_folder, "pytorch_model.bin"));
+        }
+        using var loaded = (BertModel)HuggingFaceFolder.LoadBackbone(_folder);
+        Assert.Equal(BertParts.Pooler, loaded.Parts);
+        AssertSameState(model, loaded);
+    }
+
+    [Fact]
+    public void APartialMaskedLmHeadIsAMismatchNamingWhatIsMissing()
+    {
+        using var model = RandomBert();
+        HuggingFaceFolder.Save(model, _folder);
+        EditWeights(state => state["cls.predictions.bias"] = torch.zeros(50));
+        var error = Assert.Throws<CheckpointMismatchException>(() => HuggingFaceFolder.LoadBackbone(_folder));
+        Assert.Contains(error.Missing, p => p.Name == "cls.predictions.transform.dense.weight");
     }
 
     [Fact]

@@ -19,6 +19,8 @@ public sealed record BertConfig
     [JsonPropertyName("layer_norm_eps")] public double LayerNormEps { get; init; } = 1e-12;
     [JsonPropertyName("pad_token_id")] public int PadTokenId { get; init; }
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = "bert";
+    /// <summary>Whether a masked-LM head's decoder is the word embedding table (transformers' default), not a matrix of its own.</summary>
+    [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; init; } = true;
 
     /// <summary>RoBERTa offsets absolute positions past the padding index (positions start at pad+1).</summary>
     [JsonIgnore] public int PositionOffset => ModelType == "roberta" ? PadTokenId + 1 : 0;

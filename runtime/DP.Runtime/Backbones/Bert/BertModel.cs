@@ -12,11 +12,15 @@ namespace DP.Runtime.Backbones.Bert;
 /// Hugging Face BertModel names (embeddings.*, encoder.layer.N.*). Reads input embeddings so prompt rows can be
 /// inserted; accepts per-layer key/value prefixes. Dropout in training mode at the config's hidden_dropout_prob
 /// (embeddings, sub-layer outputs) and attention_probs_dropout_prob (attention probabilities), as transformers' BERT.
+/// Built with the <see cref="BertParts"/> its checkpoint carries: the pooler (pooler.*) and the masked-LM head
+/// (cls.predictions.*), which the heads read through <see cref="Pooled"/> and <see cref="MaskedLmLogits"/>.
 /// </summary>
 public sealed class BertModel : nn.Module, IPromptableBackbone
 {
     public readonly BertEmbeddings embeddings;
     public readonly BertEncoder encoder;
+    public readonly BertPooler? pooler;
+    public readonly BertOnlyMlmHead? cls;
 
     public BertConfig Config { get; }
     public BackboneKind Kind => BackboneKind.Encoder;
@@ -28,12 +32,20 @@ public sealed class BertModel : nn.Module, IPromptableBackbone
     public SeededDropout Dropout { get; } = new();
     public double HiddenDropoutRate => Config.HiddenDropoutProb;
 
-    public BertModel(BertConfig config) : base("bert")
+    /// <summary>The optional parts this model has.</summary>
+    public BertParts Parts => (pooler is null ? BertParts.None : BertParts.Pooler) | (cls is null ? BertParts.None : BertParts.MaskedLm);
+
+    /// <summary>Where the weights came from (a model folder, a packaged model), for errors about parts it lacks.</summary>
+    public string WeightSource { get; set; } = "this BERT model";
+
+    public BertModel(BertConfig config, BertParts parts = BertParts.None) : base("bert")
     {
         Config = config;
         var dropouts = new BertDropouts(new ConfiguredDropout(Dropout, config.HiddenDropoutProb), new ConfiguredDropout(Dropout, config.AttentionProbsDropoutProb));
         embeddings = new BertEmbeddings(config, dropouts.Hidden);
         encoder = new BertEncoder(config, dropouts);
+        if (parts.HasFlag(BertParts.Pooler)) pooler = new BertPooler(config);
+        if (parts.HasFlag(BertParts.MaskedLm)) cls = new BertOnlyMlmHead(config);
         Shape = new BackboneShape(config.HiddenSize, config.NumHiddenLayers, config.NumAttentionHeads,
             config.HiddenSize / config.NumAttentionHeads, config.VocabSize, config.MaxPositionEmbeddings);
         RegisterComponents();
@@ -74,6 +86,26 @@ public sealed class BertModel : nn.Module, IPromptableBackbone
         }
         return new BackboneOutput(hidden.to(ScalarType.Float32).MoveToOuterDisposeScope());
     }
+
+    /// <summary>BERT's pooled output tanh(dense(h[CLS])) [B, d] (float32) of a last hidden state [B, L, d].</summary>
+    public Tensor Pooled(Tensor lastHiddenState)
+    {
+        var p = pooler ?? throw new InvalidOperationException(MissingPart("a pooler (pooler.dense.*)"));
+        return p.Forward(lastHiddenState.to(ComputeDType)).to(ScalarType.Float32);
+    }
+
+    /// <summary>
+    /// The masked-LM head's logits [N, K] (float32) of <paramref name="tokenIds"/> [K] (the whole vocabulary when null)
+    /// for hidden states [N, d], as transformers' BertForMaskedLM computes them.
+    /// </summary>
+    public Tensor MaskedLmLogits(Tensor hidden, Tensor? tokenIds = null)
+    {
+        var head = cls ?? throw new InvalidOperationException(MissingPart("a masked-LM head (cls.predictions.*)"));
+        return head.predictions.Logits(hidden.to(ComputeDType), WordEmbeddingWeight, tokenIds).to(ScalarType.Float32);
+    }
+
+    /// <summary>The error for a part this model was not built with: names where the weights came from.</summary>
+    public string MissingPart(string part) => $"{WeightSource} has no {part}";
 
     /// <summary>[B, S] 0/1 → [B, 1, 1, S] with 0 where attended and a large negative value elsewhere.</summary>
     internal static Tensor AdditiveMask(Tensor keyMask, ScalarType dtype)

@@ -62,7 +62,7 @@ public static class TaskDataLoader
         var train = definition.Read(trainPath);
         var validation = definition.Read(DataPath(options, options.ValidationFile, $"{where}.validation_file"));
         var test = string.IsNullOrEmpty(options.TestFile) ? null : definition.Read(DataPath(options, options.TestFile, $"{where}.test_file"));
-        var (labels, metric, encoder, layout, positive) = Head(options, definition, taskId, tokenizer, where, train);
+        var (labels, metric, encoder, layout, positive, template) = Head(options, definition, taskId, tokenizer, where, train);
         var labelValues = labels.Select(l => l.Value).ToList();
 
         // Training examples need a target; ReCoRD queries whose answer is no entity of the passage cannot be trained on.
@@ -91,7 +91,7 @@ public static class TaskDataLoader
         var testEncoded = test?.Select((e, i) => encoder.Encode(e, i, DataSplit.Test)).ToList();
 
         var maxChoices = train.Concat(validation).Concat(test ?? []).Select(e => e.Choices?.Count ?? 0).DefaultIfEmpty(0).Max();
-        var info = Info(taskId, definition, options.Kind == DataKind.Custom, labels, metric, tokenizer, trainEncoded.Count, maxChoices) with
+        var info = Info(taskId, definition, options.Kind == DataKind.Custom, labels, metric, tokenizer, trainEncoded.Count, maxChoices, template, where) with
         {
             Warnings = [
                 .. TrainLabelWarnings(definition.IsMultipleChoice, trainIndices.Select(i => encoder.ClassIndex(train[i])), labelValues, trainPath),
@@ -143,15 +143,15 @@ public static class TaskDataLoader
     {
         var definition = Definition(options, name);
         var where = taskId == 0 ? "task" : $"task.multitask[{taskId - 1}]";
-        var (labels, metric, encoder, layout, positive) = Head(options, definition, taskId, tokenizer, where, []);
-        return new TaskDescription(Info(taskId, definition, options.Kind == DataKind.Custom, labels, metric, tokenizer, 0, 0), definition.Fields, encoder, layout, metric, positive);
+        var (labels, metric, encoder, layout, positive, template) = Head(options, definition, taskId, tokenizer, where, []);
+        return new TaskDescription(Info(taskId, definition, options.Kind == DataKind.Custom, labels, metric, tokenizer, 0, 0, template, where), definition.Fields, encoder, layout, metric, positive);
     }
 
     static TaskDefinition Definition(TaskOptions options, string? customName) => options.Kind == DataKind.SuperGlue
         ? SuperGlueTasks.Get(options.SuperGlue)
         : CustomDefinition(options, customName);
 
-    static (List<LabelWord> Labels, MetricKind Metric, TaskEncoder Encoder, BatchLayout Layout, int Positive) Head(
+    static (List<LabelWord> Labels, MetricKind Metric, TaskEncoder Encoder, BatchLayout Layout, int Positive, PromptTemplate Template) Head(
         TaskOptions options, TaskDefinition definition, int taskId, ITextTokenizer tokenizer, string where, List<TaskExample> train)
     {
         var template = PromptTemplate.Parse(options.Template ?? definition.DefaultTemplate, definition.Fields, $"{where}.template");
@@ -164,11 +164,11 @@ public static class TaskDataLoader
         var layout = new BatchLayout(tokenizer.Special.Pad, definition.IsMultipleChoice, options.PadToMultipleOf, options.MaxLength);
         // Binary F1 and MultiRC count the "true" class as positive; custom data: the second class.
         var positive = labelValues.Contains("true") ? labelValues.IndexOf("true") : 1;
-        return (labels, metric, encoder, layout, positive);
+        return (labels, metric, encoder, layout, positive, template);
     }
 
     static TaskInfo Info(int taskId, TaskDefinition definition, bool custom, List<LabelWord> labels, MetricKind metric, ITextTokenizer tokenizer,
-        int trainExamples, int maxChoices)
+        int trainExamples, int maxChoices, PromptTemplate template, string where)
     {
         var (primary, metrics) = metric switch
         {
@@ -181,7 +181,11 @@ public static class TaskDataLoader
         };
         return new TaskInfo(taskId, definition.Name, definition.IsMultipleChoice, labels.Select(l => l.Value).ToList(),
             labels.Select(l => l.Word).ToList(), labels.Select(l => tokenizer.EncodeWords(l.Word)).ToList(),
-            primary, metrics, trainExamples, maxChoices);
+            primary, metrics, trainExamples, maxChoices)
+        {
+            Template = $"{where}.template \"{template.Source}\"",
+            TemplateMasks = template.MaskCount,
+        };
     }
 
     static string DataPath(TaskOptions options, string file, string field)

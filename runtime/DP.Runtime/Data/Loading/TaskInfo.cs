@@ -19,6 +19,12 @@ public sealed record TaskInfo(
     /// <summary>Things about the data a user should know before training (e.g. a one-class training set).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>The template the rows were rendered with, as the spec names it (e.g. <c>task.template "…"</c>); null when unknown.</summary>
+    public string? Template { get; init; }
+
+    /// <summary>How many {mask} placeholders <see cref="Template"/> has; null when unknown.</summary>
+    public int? TemplateMasks { get; init; }
+
     /// <summary>Classes of a classification task; 0 for multiple choice.</summary>
     public int NumClasses => LabelNames.Count;
 

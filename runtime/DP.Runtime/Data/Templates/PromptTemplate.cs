@@ -22,6 +22,9 @@ public sealed class PromptTemplate
     public IReadOnlyList<string> Fields { get; }
     public bool IsPair => _second is not null;
 
+    /// <summary>How many {mask} placeholders the template has (a masked-LM verbalizer reads exactly one).</summary>
+    public int MaskCount => _first.Concat(_second ?? []).Count(p => p.Field == MaskField);
+
     PromptTemplate(string source, List<Part> first, List<Part>? second)
     {
         Source = source;

@@ -3,8 +3,11 @@ using TorchSharp;
 
 namespace DP.Runtime.Prompts.Assembly;
 
-/// <summary>The prompted backbone input: embeddings [B, L+n, d], attention mask [B, L+n] (1 = attend), token types.</summary>
-public sealed record AssembledInput(Tensor InputsEmbeds, Tensor AttentionMask, Tensor? TokenTypeIds);
+/// <summary>
+/// The prompted backbone input: embeddings [B, L+n, d], attention mask [B, L+n] (1 = attend), token types, and
+/// <see cref="SourceIndex"/> [B, L+n]: which row of [x; P] (input rows 0..L−1, prompt rows L..L+n−1) went to each position.
+/// </summary>
+public sealed record AssembledInput(Tensor InputsEmbeds, Tensor AttentionMask, Tensor? TokenTypeIds, Tensor SourceIndex);
 
 /// <summary>
 /// The one assembler every prompt method goes through. For split j the sequence is
@@ -93,7 +96,8 @@ public sealed class PromptAssembler
             embeds = embeds + torch.bmm(select, source);
         }
 
-        return new AssembledInput(embeds.MoveToOuterDisposeScope(), outMask.MoveToOuterDisposeScope(), outTypes?.MoveToOuterDisposeScope());
+        return new AssembledInput(embeds.MoveToOuterDisposeScope(), outMask.MoveToOuterDisposeScope(), outTypes?.MoveToOuterDisposeScope(),
+            index.MoveToOuterDisposeScope());
     }
 
     /// <summary>

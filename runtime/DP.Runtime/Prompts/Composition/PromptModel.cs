@@ -133,15 +133,21 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
     }
 
     /// <summary>The prompted backbone input for a batch (exposed for tests and diagnostics).</summary>
-    public BackboneInput BuildInput(ModelBatch batch)
+    public BackboneInput BuildInput(ModelBatch batch) => Prepare(batch).Input;
+
+    /// <summary>The backbone input and, for a head that reads a mask token, where each row's mask ended up in it.</summary>
+    private (BackboneInput Input, Tensor? MaskPositions) Prepare(ModelBatch batch)
     {
         long b = batch.InputIds.shape[0];
+        var head = HeadFor(batch).Head;
         var tokens = _parts.Backbone.EmbedTokens(batch.InputIds);
-        var decoderIds = HeadFor(batch).Head.DecoderInputIds(b, tokens.device);
+        var decoderIds = head.DecoderInputIds(b, tokens.device);
+        var isMask = head.MaskTokenId is int maskId ? OneMaskPerRow(batch.InputIds, maskId) : null;
         if (_parts.Deep is { } deep)
-            return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DeepPrompt: deep.Build(b, _parts.Backbone.Dropout, _parts.Backbone.HiddenDropoutRate), DecoderInputIds: decoderIds);
+            return (new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DeepPrompt: deep.Build(b, _parts.Backbone.Dropout, _parts.Backbone.HiddenDropoutRate), DecoderInputIds: decoderIds),
+                isMask?.argmax(1));
         if (_parts.Source is not { } source || _parts.Assembler is not { } assembler)
-            return new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DecoderInputIds: decoderIds);
+            return (new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DecoderInputIds: decoderIds), isMask?.argmax(1));
 
         var u = NeedsInstance ? Representation(batch) : null;
         var prompt = source.Rows(b, u);
@@ -153,16 +159,34 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
             _ => new PromptSplit.OneHot(Choose(_parts.PositionLogits!, b, u)),
         };
         var assembled = assembler.Assemble(tokens, batch.AttentionMask, batch.TokenTypeIds, prompt, split, keep);
-        return new BackboneInput(assembled.InputsEmbeds, assembled.AttentionMask, TokenTypeIds: assembled.TokenTypeIds, DecoderInputIds: decoderIds);
+        // The prompt rows shift the mask: follow it through the same arrangement (prompt rows are never the mask).
+        var maskPositions = isMask is null ? null
+            : torch.cat([isMask, torch.zeros(b, source.Length, dtype: isMask.dtype, device: isMask.device)], dim: 1).gather(1, assembled.SourceIndex).argmax(1);
+        return (new BackboneInput(assembled.InputsEmbeds, assembled.AttentionMask, TokenTypeIds: assembled.TokenTypeIds, DecoderInputIds: decoderIds), maskPositions);
+    }
+
+    /// <summary>1 where a row holds the mask token [B, L] (int64); a row without exactly one is an error.</summary>
+    private static Tensor OneMaskPerRow(Tensor inputIds, int maskId)
+    {
+        var isMask = inputIds.eq(maskId).to(ScalarType.Int64);
+        var counts = isMask.sum(1);
+        if (!counts.eq(1).all().item<bool>())
+        {
+            var bad = counts.cpu().data<long>().Select((c, r) => (c, r)).First(x => x.c != 1);
+            throw new ArgumentException(
+                $"The masked-LM verbalizer reads the label word at the mask token ({{mask}} in task.template), but row {bad.r} of a batch holds {bad.c}; " +
+                "the template needs exactly one {mask}, and it must survive truncation to task.max_length.");
+        }
+        return isMask;
     }
 
     /// <summary>Scores per row [rows, C] before multiple-choice grouping.</summary>
     public Tensor RowScores(ModelBatch batch)
     {
         using var scope = NewDisposeScope();
-        var input = BuildInput(batch);
+        var (input, maskPositions) = Prepare(batch);
         var output = _parts.Backbone.Forward(input);
-        return HeadFor(batch).Head.Scores(output, input.AttentionMask).MoveToOuterDisposeScope();
+        return HeadFor(batch).Head.Scores(output, new HeadInput(input.AttentionMask, maskPositions)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The head of the batch's task; a single-task model ignores the keys.</summary>

@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones;
+using DP.Runtime.Backbones.Bert;
 using DP.Runtime.Experiments;
 using DP.Runtime.Prompts.Assembly;
 using DP.Runtime.Prompts.Choices;
@@ -39,7 +40,7 @@ public static class PromptModelFactory
             backbone.Freeze();
         }
 
-        var scoreHead = CreateHead(head, backbone, task, special, gen, device);
+        var scoreHead = CreateHead(head, method.Kind, backbone, task, special, gen, device);
         var parts = new PromptModelParts(method.Kind, backbone, scoreHead, task.MultipleChoice, Seed: seed, Gumbel: method.Gumbel,
             Init: method.Init, InitText: method.InitText);
         switch (method.Kind)
@@ -86,8 +87,18 @@ public static class PromptModelFactory
         }
         // Drawn last, so that a single-task model's initial weights do not depend on whether others exist.
         if (otherTasks is { Count: > 0 })
-            parts = parts with { OtherTasks = otherTasks.Select(o => new TaskHead(CreateHead(head, backbone, o, special, gen, device), o.MultipleChoice)).ToList() };
+            parts = parts with { OtherTasks = otherTasks.Select(o => new TaskHead(CreateHead(head, method.Kind, backbone, o, special, gen, device), o.MultipleChoice)).ToList() };
+        if (method.Kind == MethodKind.FineTune && backbone is BertModel bert) FreezeUnreadParts(bert, [parts.Head, .. (parts.OtherTasks ?? []).Select(t => t.Head)]);
         return new PromptModel(parts);
+    }
+
+    /// <summary>Fine-tuning trains only the checkpoint's parts a head reads: an unread pooler or masked-LM head stays as loaded.</summary>
+    private static void FreezeUnreadParts(BertModel bert, IReadOnlyList<IScoreHead> heads)
+    {
+        if (bert.pooler is { } pooler && !heads.Any(h => h is LinearHead { Pooling: Pooling.Pooler }))
+            foreach (var p in pooler.parameters()) p.requires_grad = false;
+        if (bert.cls is { } cls && !heads.Any(h => h is MaskedLmVerbalizerHead))
+            foreach (var p in cls.parameters()) p.requires_grad = false;
     }
 
     private static ChoiceLogits? Choice(string name, PositionPolicy policy, int hidden, int n, Generator gen, Device device) => policy switch
@@ -98,23 +109,56 @@ public static class PromptModelFactory
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown method.position."),
     };
 
-    private static IScoreHead CreateHead(HeadOptions head, IPromptableBackbone backbone, TaskHeadInfo task, SpecialTokens special, Generator gen, Device device)
+    private static IScoreHead CreateHead(HeadOptions head, MethodKind method, IPromptableBackbone backbone, TaskHeadInfo task, SpecialTokens special, Generator gen, Device device)
     {
         var kind = head.Kind == HeadKind.Auto
             ? (backbone.Kind == BackboneKind.EncoderDecoder ? HeadKind.Verbalizer : HeadKind.Linear)
             : head.Kind;
         if (kind == HeadKind.Verbalizer)
         {
-            if (backbone.Kind != BackboneKind.EncoderDecoder)
-                throw new ArgumentException("head.kind 'verbalizer' needs an encoder–decoder backbone (T5); use 'linear' for an encoder.");
             if (task.LabelWordIds is not { Count: > 0 } words)
                 throw new ArgumentException(task.LabelWordProblem ?? "head.kind 'verbalizer' needs label words (task.labels) with token ids.");
             if (!task.MultipleChoice && words.Count != task.NumClasses)
                 throw new ArgumentException($"The verbalizer has {words.Count} label words but the task has {task.NumClasses} classes.");
-            return new VerbalizerHead(words, DecoderPrefixIds(head.DecoderPrefix, special), task.MultipleChoice);
+            if (backbone.Kind == BackboneKind.EncoderDecoder)
+                return new VerbalizerHead(words, DecoderPrefixIds(head.DecoderPrefix, special), task.MultipleChoice);
+            return MaskedLmVerbalizer(backbone, task, words, special);
         }
         int outputs = task.MultipleChoice ? 1 : task.NumClasses;
-        return new LinearHead(backbone.Shape.HiddenSize, outputs, head.Pooling, gen, device);
+        return new LinearHead(backbone.Shape.HiddenSize, outputs, ResolvePooling(head.Pooling, method, backbone), gen, device, backbone as BertModel);
+    }
+
+    private static MaskedLmVerbalizerHead MaskedLmVerbalizer(IPromptableBackbone backbone, TaskHeadInfo task, IReadOnlyList<int> words, SpecialTokens special)
+    {
+        if (backbone is not BertModel bert)
+            throw new ArgumentException($"head.kind 'verbalizer' on an encoder needs a BERT-family masked language model, not a {backbone.GetType().Name}.");
+        if (bert.cls is null)
+            throw new ArgumentException(
+                $"head.kind 'verbalizer' on a BERT-family encoder reads the label words through the checkpoint's masked-LM head, but " +
+                $"{bert.MissingPart("masked-LM head: the weights cls.predictions.transform.dense.*, cls.predictions.transform.LayerNorm.* and cls.predictions.bias are missing")}; " +
+                "use a checkpoint saved from BertForMaskedLM (or BertForPreTraining), or head.kind: linear.");
+        if (special.Mask is not int mask)
+            throw new ArgumentException("head.kind 'verbalizer' on a masked LM reads the label word at the mask token, and this tokenizer has no [MASK].");
+        if (task.TemplateMasks is int count && count != 1)
+            throw new ArgumentException(
+                $"head.kind 'verbalizer' on a masked LM reads the label word at the template's {{mask}}, and {task.TemplateSource ?? "the template"} has {count}; " +
+                "put exactly one {mask} where the label word goes, e.g. task.template: \"{premise} question: {hypothesis}? answer: {mask}\".");
+        return new MaskedLmVerbalizerHead(bert, words, mask, task.MultipleChoice);
+    }
+
+    /// <summary>
+    /// head.pooling 'auto': BERT's pooled output for P-tuning v2 where the checkpoint has a pooler (THUDM/P-tuning-v2's
+    /// BertPrefixForSequenceClassification classifies over it), else the masked mean. 'pooler' without a pooler is an error.
+    /// </summary>
+    internal static Pooling ResolvePooling(Pooling pooling, MethodKind method, IPromptableBackbone backbone)
+    {
+        bool hasPooler = backbone is BertModel { pooler: not null };
+        if (pooling == Pooling.Auto) return method == MethodKind.Prefix && hasPooler ? Pooling.Pooler : Pooling.Mean;
+        if (pooling == Pooling.Pooler && !hasPooler)
+            throw new ArgumentException(backbone is BertModel bert
+                ? $"head.pooling 'pooler' classifies over BERT's pooled [CLS] output, but {bert.MissingPart("pooler (the weights pooler.dense.weight and pooler.dense.bias are missing)")}; use head.pooling: mean or first."
+                : "head.pooling 'pooler' needs a BERT-family encoder with a pooler; this backbone has none (use mean or first).");
+        return pooling;
     }
 
     /// <summary>

@@ -17,11 +17,18 @@ public sealed record TaskHeadInfo(
     /// <summary>Why the task has no <see cref="LabelWordIds"/> (a word of several pieces): a verbalizer head reports it.</summary>
     public string? LabelWordProblem { get; init; }
 
+    /// <summary>The task's template as the spec names it, and its number of {mask} placeholders (null: unknown, not checked).</summary>
+    public string? TemplateSource { get; init; }
+    public int? TemplateMasks { get; init; }
+
     /// <summary>The head's view of a loaded task; label words are kept only when each is exactly one token.</summary>
     public static TaskHeadInfo Of(TaskInfo info, ITextTokenizer tokenizer)
     {
         var problem = info.LabelWordIds.Count == 0 ? null : info.LabelWordProblem(id => tokenizer.Decode([id]));
         var words = info.LabelWordIds.Count == 0 || problem is not null ? null : info.SingleTokenLabelWordIds();
-        return new TaskHeadInfo(info.NumClasses, words, info.IsMultipleChoice) { LabelWordProblem = problem };
+        return new TaskHeadInfo(info.NumClasses, words, info.IsMultipleChoice)
+        {
+            LabelWordProblem = problem, TemplateSource = info.Template, TemplateMasks = info.TemplateMasks,
+        };
     }
 }

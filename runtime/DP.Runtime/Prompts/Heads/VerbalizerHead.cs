@@ -29,7 +29,7 @@ public sealed class VerbalizerHead : nn.Module, IScoreHead
 
     public Tensor? DecoderInputIds(long batch, Device device) => Constants(device).Prefix.unsqueeze(0).expand(batch, -1);
 
-    public Tensor Scores(BackboneOutput output, Tensor mask)
+    public Tensor Scores(BackboneOutput output, HeadInput input)
     {
         var logits = output.DecoderLogits
             ?? throw new InvalidOperationException("The verbalizer head needs DecoderLogits; the backbone returned none (is it an encoder–decoder?).");

@@ -83,6 +83,47 @@ public sealed class CheckpointFiles
         }
     }
 
+    /// <summary>
+    /// The names of every tensor of the checkpoint, without reading their values: a sharded checkpoint's index, a
+    /// safetensors file's header, a pickle's entries (PyBridge skipping the tensor data). Lets a loader decide which
+    /// optional parts (a pooler, a masked-LM head) to build before it loads strictly.
+    /// </summary>
+    public IReadOnlySet<string> TensorNames()
+    {
+        if (WeightMap is { } map) return map.Keys.ToHashSet(StringComparer.Ordinal);
+        var path = Files[0];
+        try
+        {
+            return path.EndsWith(".safetensors", StringComparison.Ordinal) ? SafetensorsHeaderNames(path) : PickleNames(path);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or WeightLoadException))
+        {
+            throw new WeightLoadException(path, null, $"cannot read the tensor names ({e.GetType().Name}: {e.Message}).", e);
+        }
+    }
+
+    // Hand-written: PyBridge reads safetensors only whole. The format: an 8-byte little-endian header length, then a
+    // JSON object of tensor name → {dtype, shape, data_offsets} plus an optional "__metadata__" entry.
+    private static HashSet<string> SafetensorsHeaderNames(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> size = stackalloc byte[8];
+        stream.ReadExactly(size);
+        long length = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(size);
+        if (length <= 0 || length > stream.Length - 8) throw new InvalidDataException($"the header length {length} does not fit the file.");
+        var header = new byte[length];
+        stream.ReadExactly(header);
+        using var doc = JsonDocument.Parse(header);
+        return doc.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "__metadata__").ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static HashSet<string> PickleNames(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true, skipTensorRead: true);
+        return table.Keys.Cast<object>().Select(k => k.ToString()!).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Reads every tensor of one weight file onto the CPU (name → tensor, in the file's dtype).</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {

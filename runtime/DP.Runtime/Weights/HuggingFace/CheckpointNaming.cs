@@ -1,3 +1,5 @@
+using DP.Runtime.Backbones.Bert;
+
 namespace DP.Runtime.Weights.HuggingFace;
 
 /// <summary>
@@ -29,16 +31,21 @@ public sealed record CheckpointNaming(Func<string, string?> Map, IReadOnlyDictio
 
     /// <summary>
     /// BertModel / RobertaModel and their task checkpoints (BertForMaskedLM, …). A leading "bert." or "roberta." is
-    /// stripped; old TensorFlow-converted LayerNorm names gamma/beta become weight/bias. Ignored because our
-    /// backbone has no such parts: the pooler (pooler.*), task heads (cls.*, lm_head.*, classifier.*,
-    /// qa_outputs.*) and the position/token-type id buffers (embeddings.position_ids, embeddings.token_type_ids).
+    /// stripped; old TensorFlow-converted LayerNorm names gamma/beta become weight/bias. The pooler (pooler.*) and the
+    /// masked-LM head (cls.predictions.*) load into the model's parts of those names, which
+    /// <see cref="BertPartsIn"/> decides it has. Ignored: cls.predictions.decoder.bias (transformers' second name of
+    /// cls.predictions.bias, used for it only when that is absent), cls.predictions.decoder.weight when the config
+    /// ties the decoder to the word embeddings (as transformers ties it), the other task heads (cls.seq_relationship.*,
+    /// lm_head.*, classifier.*, qa_outputs.*) and the position/token-type id buffers.
     /// </summary>
-    public static CheckpointNaming Bert { get; } = new(
+    public static CheckpointNaming Bert(bool tiedDecoder = true) => new(
         name =>
         {
-            foreach (var prefix in (string[])["bert.", "roberta."])
-                if (name.StartsWith(prefix, StringComparison.Ordinal)) name = name[prefix.Length..];
-            if (name.StartsWith("pooler.", StringComparison.Ordinal) || name.StartsWith("cls.", StringComparison.Ordinal)
+            name = WithoutBasePrefix(name);
+            if (name.StartsWith(PoolerPrefix, StringComparison.Ordinal)) return name;
+            if (name.StartsWith(MaskedLmPrefix, StringComparison.Ordinal))
+                return name == DecoderBias || (tiedDecoder && name == DecoderWeight) ? null : name;
+            if (name.StartsWith("cls.", StringComparison.Ordinal)
                 || name.StartsWith("lm_head.", StringComparison.Ordinal) || name.StartsWith("classifier.", StringComparison.Ordinal)
                 || name.StartsWith("qa_outputs.", StringComparison.Ordinal)
                 || name is "embeddings.position_ids" or "embeddings.token_type_ids")
@@ -47,5 +54,27 @@ public sealed record CheckpointNaming(Func<string, string?> Map, IReadOnlyDictio
             if (name.EndsWith("LayerNorm.beta", StringComparison.Ordinal)) return name[..^"beta".Length] + "bias";
             return name;
         },
-        new Dictionary<string, string[]>());
+        new Dictionary<string, string[]> { ["cls.predictions.bias"] = [DecoderBias] });
+
+    private const string PoolerPrefix = "pooler.", MaskedLmPrefix = "cls.predictions.";
+    private const string DecoderBias = "cls.predictions.decoder.bias", DecoderWeight = "cls.predictions.decoder.weight";
+
+    /// <summary>The optional parts a BERT checkpoint with these tensor names carries (a part with any tensor present; the strict load then needs all of it).</summary>
+    public static BertParts BertPartsIn(IEnumerable<string> tensorNames)
+    {
+        var parts = BertParts.None;
+        foreach (var name in tensorNames.Select(WithoutBasePrefix))
+        {
+            if (name.StartsWith(PoolerPrefix, StringComparison.Ordinal)) parts |= BertParts.Pooler;
+            if (name.StartsWith(MaskedLmPrefix, StringComparison.Ordinal)) parts |= BertParts.MaskedLm;
+        }
+        return parts;
+    }
+
+    private static string WithoutBasePrefix(string name)
+    {
+        foreach (var prefix in (string[])["bert.", "roberta."])
+            if (name.StartsWith(prefix, StringComparison.Ordinal)) name = name[prefix.Length..];
+        return name;
+    }
 }

@@ -57,9 +57,13 @@ public static class HuggingFaceFolder
                 break;
             }
             case "bert" or "roberta":
-                module = new BertModel(ReadBertConfig(json, configPath));
-                naming = CheckpointNaming.Bert;
+            {
+                var config = ReadBertConfig(json, configPath);
+                var parts = CheckpointNaming.BertPartsIn(CheckpointFiles.Find(folder).TensorNames());
+                module = new BertModel(config, parts) { WeightSource = $"the model folder {folder}" };
+                naming = CheckpointNaming.Bert(config.TieWordEmbeddings);
                 break;
+            }
             default:
                 throw new NotSupportedException(
                     $"{configPath}: field 'model_type' is '{modelType}'; supported: {string.Join(", ", SupportedModelTypes)}.");
@@ -141,6 +145,7 @@ public static class HuggingFaceFolder
     {
         JsonObject config;
         string architecture;
+        Func<string, string>? rename = null;
         switch (backbone)
         {
             case T5Model t5:
@@ -149,7 +154,9 @@ public static class HuggingFaceFolder
                 break;
             case BertModel bert:
                 config = JsonNode.Parse(JsonSerializer.Serialize(bert.Config))!.AsObject();
-                architecture = bert.Config.ModelType == "roberta" ? "RobertaModel" : "BertModel";
+                architecture = bert.Config.ModelType == "roberta" ? "RobertaModel" : bert.cls is null ? "BertModel" : "BertForMaskedLM";
+                // BertForMaskedLM's layout: the encoder (and pooler) under bert., the head under cls.
+                if (bert.cls is not null) rename = name => name.StartsWith("cls.", StringComparison.Ordinal) ? name : "bert." + name;
                 break;
             default:
                 throw new NotSupportedException($"Saving a {backbone.GetType().Name} as a Hugging Face folder is not supported.");
@@ -161,7 +168,7 @@ public static class HuggingFaceFolder
         foreach (var stale in new[] { CheckpointFiles.SafetensorsFile, CheckpointFiles.SafetensorsIndexFile, CheckpointFiles.PickleFile, CheckpointFiles.PickleIndexFile })
             File.Delete(Path.Combine(folder, stale));
         foreach (var shard in Directory.GetFiles(folder, "model-*-of-*.safetensors")) File.Delete(shard);
-        SaveWeights(backbone.Module, folder, maxShardBytes);
+        SaveWeights(backbone.Module, folder, maxShardBytes, rename);
     }
 
     /// <summary>Tokenizer files a folder may carry; <see cref="CopyTokenizerFiles"/> copies those present.</summary>
@@ -189,12 +196,12 @@ public static class HuggingFaceFolder
         return copied;
     }
 
-    /// <summary>Writes a module's state dict as safetensors (one file, or shards plus an index).</summary>
-    public static void SaveWeights(nn.Module module, string folder, long? maxShardBytes = null)
+    /// <summary>Writes a module's state dict as safetensors (one file, or shards plus an index), its names through <paramref name="rename"/>.</summary>
+    public static void SaveWeights(nn.Module module, string folder, long? maxShardBytes = null, Func<string, string>? rename = null)
     {
         using var scope = NewDisposeScope();
         var state = module.state_dict()
-            .Select(kv => (Name: kv.Key, Tensor: kv.Value.detach().cpu().contiguous()))
+            .Select(kv => (Name: rename?.Invoke(kv.Key) ?? kv.Key, Tensor: kv.Value.detach().cpu().contiguous()))
             .ToList();
         var shards = new List<List<(string Name, Tensor Tensor)>> { new() };
         long shardBytes = 0;
