@@ -4,7 +4,7 @@ using DP.Runtime.Training;
 namespace DP.Runtime.Probes;
 
 /// <summary>
-/// Sends SIGINT or SIGTERM to its own process and checks that <see cref="InterruptSignals"/> cancels its token and
+/// Sends SIGINT, SIGTERM or SIGUSR1 to its own process and checks that <see cref="InterruptSignals"/> cancels its token and
 /// names the signal. A signal goes to a whole process, so this runs in one of its own, never in the test host.
 /// </summary>
 internal static class InterruptSignalProbe
@@ -15,8 +15,8 @@ internal static class InterruptSignalProbe
 
     public static int Run(string signalName)
     {
-        int? number = signalName switch { "SIGINT" => 2, "SIGTERM" => 15, _ => null };
-        if (number is null) return Probe.Fail($"unknown signal '{signalName}'; expected SIGINT or SIGTERM");
+        int? number = signalName switch { "SIGINT" => 2, "SIGTERM" => 15, "SIGUSR1" => InterruptSignals.SigUsr1, _ => null };
+        if (number is null) return Probe.Fail($"unknown signal '{signalName}'; expected SIGINT, SIGTERM or SIGUSR1");
         string? said = null;
         using var signals = new InterruptSignals(m => said = m);
         if (kill(Environment.ProcessId, number.Value) != 0) return Probe.Fail("kill(2) failed");

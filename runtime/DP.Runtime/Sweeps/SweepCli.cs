@@ -4,7 +4,7 @@ using DP.Runtime.Experiments;
 namespace DP.Runtime.Sweeps;
 
 /// <summary>
-/// The <c>sweep</c> verbs of an experiment program: plan, run, run-trial, report. Exit codes as
+/// The <c>sweep</c> verbs of an experiment program: plan, run, run-trial, report, status, submit, manifest. Exit codes as
 /// <see cref="ExperimentCli"/>: 0 done, 1 a trial failed or bad input, 2 bad command line, 130 interrupted.
 /// </summary>
 public static class SweepCli
@@ -45,6 +45,8 @@ public static class SweepCli
                 SweepVerb.RunTrial => TrialRun.Run(context, context.Trial(cli.TrialIndex!.Value), cli.Threads),
                 SweepVerb.Run => RunAll(context, cli, launcher ?? TrialLauncher.Current()),
                 SweepVerb.Report => Reports.SweepReportCommand.Run(context, cli.Baseline, cli.Metric),
+                SweepVerb.Status => SweepStatus.Run(context),
+                SweepVerb.Submit => Slurm.SlurmSubmit.Run(context, cli.Cluster, launcher ?? TrialLauncher.Current()),
                 _ => ExperimentCli.Usage,
             };
         }
@@ -73,7 +75,7 @@ public static class SweepCli
     private static int RunAll(SweepContext context, SweepArguments cli, TrialLauncher launcher)
     {
         var views = context.Trials.Select(context.View).ToList();
-        var todo = views.Where(v => v.Status is TrialStatus.Pending or TrialStatus.Running or TrialStatus.Interrupted or TrialStatus.Failed && v.Options is not null).ToList();
+        var todo = views.Where(v => v.CanRun).ToList();
         var (parallel, threads) = cli.Resources(Environment.ProcessorCount, todo.Count);
         Console.WriteLine($"{context.Defaults.Name}: {context.Trials.Count} trials, {views.Count(v => v.Status == TrialStatus.Finished)} finished, " +
                           $"{todo.Count} to run, {parallel} at a time with {threads} thread(s) each; sweep folder {context.Folder.Root}");

@@ -3,11 +3,15 @@ using System.Runtime.InteropServices;
 namespace DP.Runtime.Training;
 
 /// <summary>
-/// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation the trainer sees at the next step boundary, where it
-/// writes a checkpoint and returns. A second signal is left to the default handler (the process ends at once).
+/// Turns Ctrl-C (SIGINT), SIGTERM and SIGUSR1 (Slurm's pre-timeout signal, <c>sbatch --signal=USR1@N</c>) into a
+/// cancellation the trainer sees at the next step boundary, where it writes a checkpoint and returns. A second
+/// signal is left to the default handler (the process ends at once).
 /// </summary>
 public sealed class InterruptSignals : IDisposable
 {
+    /// <summary>SIGUSR1's number: .NET's <see cref="PosixSignal"/> has no name for it, but takes the raw number.</summary>
+    public static int SigUsr1 => OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? 30 : 10;
+
     private readonly CancellationTokenSource cts = new();
     private readonly PosixSignalRegistration[] registrations;
 
@@ -17,6 +21,8 @@ public sealed class InterruptSignals : IDisposable
         [
             PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Handle(c, "SIGINT", onSignal)),
             PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Handle(c, "SIGTERM", onSignal)),
+            .. OperatingSystem.IsWindows() ? Array.Empty<PosixSignalRegistration>()
+                : [PosixSignalRegistration.Create((PosixSignal)SigUsr1, c => Handle(c, "SIGUSR1", onSignal))],
         ];
     }
 

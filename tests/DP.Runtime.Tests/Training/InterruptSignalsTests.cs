@@ -12,6 +12,7 @@ public class InterruptSignalsTests
     [Theory]
     [InlineData("SIGINT")]
     [InlineData("SIGTERM")]
+    [InlineData("SIGUSR1")] // Slurm's pre-timeout signal (sbatch --signal=USR1@N)
     public void Signal_cancels_the_token_the_trainer_watches_and_is_named(string signal)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;

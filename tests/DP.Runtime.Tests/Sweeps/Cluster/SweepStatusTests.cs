@@ -1,0 +1,83 @@
+using DP.Runtime.Experiments;
+using DP.Runtime.Sweeps;
+using DP.Runtime.Sweeps.Slurm;
+using Xunit;
+
+namespace DP.Runtime.Tests.Sweeps.Cluster;
+
+/// <summary><c>sweep status</c> over a sweep folder written by hand, the scheduler's answers parsed, and the cluster options checked.</summary>
+public class SweepStatusTests
+{
+    [Fact]
+    public void Status_shows_each_trial_from_the_folder_and_its_slurm_task()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var defaults = new ExperimentOptions { Name = "status-test" };
+            defaults.Task.Kind = DataKind.Custom;
+            defaults.Method.Position = PositionPolicy.Prefix;
+            defaults.Output.Dir = dir;
+            var sweep = new SweepDefinition(["method.kind", "training.seed"], [["prompt", "1"], ["prompt", "2"], ["prefix", "1"]]);
+            var context = new SweepContext(defaults, SweepTestOverrides.Apply, sweep, SweepFolder.For(defaults), []);
+            var first = context.View(context.Trials[0]);
+            new TrialState { Index = 0, Status = TrialStatus.Running, Attempts = 2, ConfigSha256 = first.ConfigSha256! }.Write(first.Folder);
+            var second = context.View(context.Trials[1]);
+            new TrialState { Index = 1, Status = TrialStatus.Failed, ExitCode = 1, Attempts = 1, ConfigSha256 = second.ConfigSha256! }.Write(second.Folder);
+
+            var views = context.Trials.Select(context.View).ToList();
+            var text = SweepStatus.Format("status-test", context.Folder.Root, views, new Dictionary<int, string> { [0] = "RUNNING", [2] = "PENDING" });
+            var lines = text.Split('\n');
+            Assert.Equal($"status-test: 3 trials in {context.Folder.Root}: 1 pending, 1 running, 1 failed", lines[0]);
+            Assert.Matches(@"^trial\s+folder\s+state\s+attempts\s+slurm$", lines[1]);
+            Assert.Matches(@"^0\s+kind-prompt_seed-1\s+running\s+2\s+RUNNING$", lines[2]);
+            Assert.Matches(@"^1\s+kind-prompt_seed-2\s+failed \(exit 1\)\s+1\s+-$", lines[3]);
+            Assert.Matches(@"^2\s+kind-prefix_seed-1\s+pending\s+0\s+PENDING$", lines[4]);
+            // Without a submission there is no scheduler column.
+            Assert.DoesNotContain("slurm", SweepStatus.Format("status-test", context.Folder.Root, views, null).Split('\n')[1], StringComparison.Ordinal);
+
+            // The job record is appended to, atomically, newest last.
+            SlurmJobRecord.Append(context.Folder.Root, new SlurmSubmission("41", "a.sbatch", "0-2%2", DateTimeOffset.UnixEpoch));
+            SlurmJobRecord.Append(context.Folder.Root, new SlurmSubmission("42", "b.sbatch", "1", DateTimeOffset.UnixEpoch));
+            Assert.Equal(["41", "42"], SlurmJobRecord.Read(context.Folder.Root).Select(s => s.JobId));
+            Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(SlurmJobRecord.PathIn(context.Folder.Root))!, "*.tmp"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Squeue_and_sacct_lines_give_the_state_of_each_array_task()
+    {
+        var parsed = SlurmQueue.Parse("12_0|RUNNING\n12_3|PENDING\n12_[4-5%2]|PENDING\n12_1|CANCELLED by 0\n\ngarbage\n").ToList();
+        Assert.Equal([(0, "RUNNING"), (3, "PENDING"), (1, "CANCELLED")], parsed);
+    }
+
+    [Theory]
+    [InlineData("submit --slurm --time 90min", "--time '90min': expected minutes, MM:SS")]
+    [InlineData("submit --slurm --partition a;b", "--partition 'a;b'")]
+    [InlineData("submit --slurm --gpus 0", "--gpus '0'")]
+    [InlineData("submit --slurm --mem 16GB", "--mem '16GB'")]
+    [InlineData("submit --slurm --max-parallel 0", "--max-parallel '0': expected a whole number ≥ 1")]
+    [InlineData("submit --slurm --cpus", "--cpus needs a value")]
+    [InlineData("submit", "sweep submit needs the engine: --slurm")]
+    [InlineData("submit --slurm --image x", "--image, --volume-claim and --mount-path are options of 'sweep manifest --kubernetes'")]
+    [InlineData("run --cpus 2", "--cpus is an option of 'sweep submit' and 'sweep manifest'")]
+    [InlineData("plan --slurm", "--slurm is an option of 'sweep submit'")]
+    [InlineData("manifest --kubernetes", "needs --image")]
+    [InlineData("manifest --kubernetes --image x --time 10", "--partition, --account, --time")]
+    [InlineData("manifest --kubernetes --image x --volume-claim Shared_Runs", "--volume-claim 'Shared_Runs'")]
+    public void Bad_cluster_options_are_refused_with_the_option_named(string line, string message)
+        => Assert.Contains(message, Assert.Throws<ArgumentException>(() => SweepArguments.Parse(line.Split(' '))).Message);
+
+    [Fact]
+    public void Good_cluster_options_are_kept()
+    {
+        var a = SweepArguments.Parse("submit --slurm --max-parallel 2 --cpus 4 --mem 8G --gpus 1 --time 30 --partition short --account lab --signal-seconds 60 --dry-run --max-steps 3".Split(' '));
+        Assert.Equal(SweepVerb.Submit, a.Verb);
+        Assert.Equal((2, 4, "8G", "1", "30", "short", "lab", 60, true), (a.Cluster.MaxParallel, a.Cluster.Cpus, a.Cluster.Mem, a.Cluster.Gpus, a.Cluster.Time, a.Cluster.Partition, a.Cluster.Account, a.Cluster.SignalSeconds, a.Cluster.DryRun));
+        Assert.Equal(["--max-steps", "3"], a.TrainArgs);
+    }
+}
