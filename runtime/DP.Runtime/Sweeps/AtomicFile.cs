@@ -1,6 +1,6 @@
 namespace DP.Runtime.Sweeps;
 
-/// <summary>Writes a file beside a temporary copy and renames it over the old one, so a reader never sees half a file.</summary>
+/// <summary>Files written beside a temporary copy and renamed into place, so a reader never sees half a file.</summary>
 internal static class AtomicFile
 {
     public static void WriteAllText(string path, string text)
@@ -9,5 +9,27 @@ internal static class AtomicFile
         var temporary = path + $".{Environment.ProcessId}.tmp";
         File.WriteAllText(temporary, text);
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Writes <paramref name="text"/> to the first free <c>PREFIX-NNN.EXT</c> in <paramref name="folder"/>, never over an existing file; returns its path.</summary>
+    public static string WriteNumbered(string folder, string prefix, string extension, string text)
+    {
+        Directory.CreateDirectory(folder);
+        for (int n = 1; ; n++)
+        {
+            var path = Path.Combine(folder, $"{prefix}-{n.ToString("000", System.Globalization.CultureInfo.InvariantCulture)}.{extension}");
+            if (File.Exists(path)) continue;
+            var temporary = path + $".{Environment.ProcessId}.tmp";
+            File.WriteAllText(temporary, text);
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+                return path;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temporary); // another process took the number
+            }
+        }
     }
 }

@@ -31,7 +31,7 @@ public sealed record SweepArguments(
         "  report                aggregate the finished trials: report.md, report.csv, report.json, report.png\n" +
         "  status                each trial's state, and its Slurm task's state when submitted (squeue, sacct)\n" +
         "  submit --slurm        write the trials not finished as a Slurm job array and submit it with sbatch\n" +
-        "  manifest --kubernetes write a Kubernetes Indexed Job running every trial (sweep/kubernetes-job.yaml)\n" +
+        "  manifest --kubernetes write a Kubernetes Indexed Job running every trial (kubernetes/job-NNN.yaml)\n" +
         "options:\n" +
         "  --output DIR          override outputs.dir (the sweep folder is DIR/<experiment>-sweep)\n" +
         "  --parallel N          run: trials at a time (default: half the cores, at least 1)\n" +
@@ -43,7 +43,7 @@ public sealed record SweepArguments(
         "  --cpus N  --mem SIZE (16G)  --gpus N|TYPE:N  --max-parallel M   per task; M tasks at a time (%M, parallelism)\n" +
         "  --partition NAME  --account NAME  --time LIMIT  --signal-seconds S (default 120)  --wait   Slurm\n" +
         "  --dry-run             submit: print the batch script, write and submit nothing\n" +
-        "  --image REF  --volume-claim NAME  --mount-path DIR (default: the sweep's output folder)   Kubernetes";
+        "  --image REF  --volume-claim NAME  --mount-path DIR (default /sweeps)   Kubernetes";
 
     public static SweepArguments Parse(IReadOnlyList<string> args)
     {
@@ -129,7 +129,9 @@ public sealed record SweepArguments(
         if (verb == SweepVerb.Manifest && ((c.Partition ?? c.Account ?? c.Time) is not null || c.DryRun || c.Wait || c.SignalSeconds != ClusterOptions.DefaultSignalSeconds))
             throw new ArgumentException("--partition, --account, --time, --signal-seconds, --dry-run and --wait are options of 'sweep submit --slurm'.");
         if (verb == SweepVerb.Manifest && c.Image is null)
-            throw new ArgumentException("sweep manifest --kubernetes needs --image: the container image holding the experiment program.");
+            throw new ArgumentException("sweep manifest --kubernetes needs --image: the container image whose entrypoint is the experiment program.");
+        if (verb == SweepVerb.Manifest && c.VolumeClaim is null)
+            throw new ArgumentException("sweep manifest --kubernetes needs --volume-claim: the PersistentVolumeClaim that holds the sweep folder, shared by every pod.");
     }
 
     /// <summary>Default parallelism and threads from the core count: half the cores in processes, the rest as threads.</summary>

@@ -47,6 +47,7 @@ public static class SweepCli
                 SweepVerb.Report => Reports.SweepReportCommand.Run(context, cli.Baseline, cli.Metric),
                 SweepVerb.Status => SweepStatus.Run(context),
                 SweepVerb.Submit => Slurm.SlurmSubmit.Run(context, cli.Cluster, launcher ?? TrialLauncher.Current()),
+                SweepVerb.Manifest => Kubernetes.KubernetesManifestCommand.Run(context, cli.Cluster),
                 _ => ExperimentCli.Usage,
             };
         }

@@ -20,4 +20,15 @@ public class InterruptSignalsTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"said={signal} received", result.Output);
     }
+
+    [Theory]
+    [InlineData("SIGTERM")]
+    [InlineData("SIGUSR1")]
+    public void The_same_signal_again_at_once_is_absorbed_not_a_forced_stop(string signal)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        var result = ProbeProcess.Run("signal", arguments: [signal, "twice"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("survived the repeat", result.Output);
+    }
 }

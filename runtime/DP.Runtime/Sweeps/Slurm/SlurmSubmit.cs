@@ -1,4 +1,3 @@
-using System.Globalization;
 using DP.Runtime.Experiments;
 using DP.Runtime.Sweeps.Cluster;
 
@@ -33,7 +32,7 @@ public static class SlurmSubmit
         if (!ExternalCommand.OnPath("sbatch"))
             throw new InvalidOperationException("sbatch is not on PATH: run this on a Slurm login node, or print the script with --dry-run.");
 
-        var path = WriteScript(root, script);
+        var path = AtomicFile.WriteNumbered(Path.Combine(root, SlurmScript.FolderName), "submit", "sbatch", script);
         var array = ArraySpec.Format(todo, options.MaxParallel);
         string? jobId = null;
         var result = ExternalCommand.Run("sbatch", options.Wait ? ["--parsable", "--wait", path] : ["--parsable", path],
@@ -55,27 +54,5 @@ public static class SlurmSubmit
             return ExperimentCli.Failed;
         }
         return ExperimentCli.Ok;
-    }
-
-    private static string WriteScript(string root, string script)
-    {
-        var folder = Path.Combine(root, SlurmScript.FolderName);
-        Directory.CreateDirectory(folder);
-        for (int n = 1; ; n++)
-        {
-            var path = Path.Combine(folder, $"submit-{n.ToString("000", CultureInfo.InvariantCulture)}.sbatch");
-            if (File.Exists(path)) continue;
-            var temporary = path + $".{Environment.ProcessId}.tmp";
-            File.WriteAllText(temporary, script);
-            try
-            {
-                File.Move(temporary, path, overwrite: false);
-                return path;
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temporary); // another submission took the number
-            }
-        }
     }
 }
