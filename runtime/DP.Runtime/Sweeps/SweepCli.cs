@@ -69,6 +69,14 @@ public static class SweepCli
         return ExperimentCli.Ok;
     }
 
+    private static List<Progress.TrialProgress> LiveRows(IReadOnlyList<TrialView> todo, SweepRunner runner) => todo.Select(v =>
+    {
+        var state = runner.StateOf(v.Trial.Index);
+        var (step, best) = state == Progress.SweepLiveTable.QueuedState ? (null, null)
+            : Progress.TrialProgress.FromMetrics(Progress.TrialProgress.ReadLog(v.Folder), v.Options!.Training.BestMetric);
+        return new Progress.TrialProgress(v.Trial.Index, v.Trial.FolderName, state, step, v.Options!.Training.MaxSteps, v.Options.Training.BestMetric, best);
+    }).ToList();
+
     internal static string StateText(TrialView v) => v.Status.ToString().ToLowerInvariant()
         + (v.State?.ExitCode is int code && v.Status is TrialStatus.Failed or TrialStatus.Interrupted ? $" (exit {code})" : "")
         + (v.Problem is { } p ? $": {p}" : "");
@@ -82,8 +90,15 @@ public static class SweepCli
                           $"{todo.Count} to run, {parallel} at a time with {threads} thread(s) each; sweep folder {context.Folder.Root}");
         foreach (var v in views.Where(v => v.Status == TrialStatus.Changed || v.Options is null))
             Console.WriteLine($"trial {v.Trial.Index} {v.Trial.FolderName}: not run, {StateText(v)}");
-        var runner = new SweepRunner(context, launcher, parallel, threads, Console.WriteLine);
-        var code = runner.Run(todo.Select(v => v.Trial).ToList());
+        Progress.SweepLiveDisplay? display = null;
+        var runner = new SweepRunner(context, launcher, parallel, threads, line =>
+        {
+            if (display is null) Console.WriteLine(line);
+            else display.Log(line);
+        });
+        int code;
+        using (display = Progress.SweepLiveDisplay.Supported && todo.Count > 0 ? new Progress.SweepLiveDisplay(() => LiveRows(todo, runner), Console.Out) : null)
+            code = runner.Run(todo.Select(v => v.Trial).ToList());
         if (code != ExperimentCli.Ok) return code;
         return views.Any(v => v.Status == TrialStatus.Changed || v.Options is null) ? ExperimentCli.Failed : ExperimentCli.Ok;
     }

@@ -17,6 +17,13 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
 
     private readonly object gate = new();
     private readonly List<Process> running = [];
+    private readonly Dictionary<int, string> states = [];
+
+    /// <summary>Where a trial of this run stands: queued, running, then what <see cref="Describe"/> says (for the live table).</summary>
+    public string StateOf(int index)
+    {
+        lock (gate) return states.GetValueOrDefault(index, Progress.SweepLiveTable.QueuedState);
+    }
 
     public int Run(IReadOnlyList<SweepTrial> trials)
     {
@@ -40,6 +47,7 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
                 {
                     done++;
                     if (code is not (ExperimentCli.Ok or ExperimentCli.Interrupted)) failed++;
+                    states[trial.Index] = ShortState(code);
                     log($"[{done}/{trials.Count}] trial {trial.Index} {trial.FolderName}: {Describe(code)}");
                 }
                 return code;
@@ -51,6 +59,13 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
             (interrupted ? "; interrupted: run 'sweep run' again to resume" : ""));
         return interrupted ? ExperimentCli.Interrupted : failed > 0 ? ExperimentCli.Failed : ExperimentCli.Ok;
     }
+
+    private static string ShortState(int code) => code switch
+    {
+        ExperimentCli.Ok => "finished",
+        ExperimentCli.Interrupted => "interrupted",
+        _ => $"failed (exit {code})",
+    };
 
     private static string Describe(int code) => code switch
     {
@@ -103,6 +118,7 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
             if (stop.IsCancellationRequested) return ExperimentCli.Interrupted;
             process.Start();
             running.Add(process);
+            states[trial.Index] = Progress.SweepLiveTable.RunningState;
         }
         process.StandardInput.Close();
         process.BeginOutputReadLine();
