@@ -88,11 +88,20 @@ CONF
 }
 
 stop() {
-  local dir=$1
-  [ -f "$dir/slurm.conf" ] && SLURM_CONF="$dir/slurm.conf" timeout 10 scontrol shutdown >/dev/null 2>&1
+  local dir=$1 pids=() pidfile
+  # The pids first: a daemon removes its pid file as it starts shutting down.
   for pidfile in "$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munge/munged.pid"; do
-    [ -f "$pidfile" ] || continue
-    local pid; pid=$(cat "$pidfile")
+    [ -f "$pidfile" ] && pids+=("$(cat "$pidfile")")
+  done
+  if [ -f "$dir/slurm.conf" ]; then
+    export SLURM_CONF="$dir/slurm.conf"
+    # Cancel what is left and let the steps end, so that no slurmstepd outlives its slurmd.
+    timeout 10 squeue -h -o %A 2>/dev/null | sort -u | xargs -r timeout 10 scancel 2>/dev/null
+    for _ in $(seq 1 60); do [ -z "$(timeout 5 squeue -h -o %A 2>/dev/null)" ] && break; sleep 0.5; done
+    timeout 10 scontrol shutdown >/dev/null 2>&1
+  fi
+  local pid
+  for pid in "${pids[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; kill "$pid" 2>/dev/null; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
   done

@@ -124,6 +124,7 @@ public sealed record SweepArguments(
     // Options that one engine has and the other lacks are refused rather than ignored.
     private static void CheckEngineOptions(SweepVerb verb, ClusterOptions c)
     {
+        if (verb == SweepVerb.Submit) c.CheckSignalBeforeLimit();
         if (verb == SweepVerb.Submit && (c.Image ?? c.VolumeClaim ?? c.MountPath) is not null)
             throw new ArgumentException("--image, --volume-claim and --mount-path are options of 'sweep manifest --kubernetes'.");
         if (verb == SweepVerb.Manifest && ((c.Partition ?? c.Account ?? c.Time) is not null || c.DryRun || c.Wait || c.SignalSeconds != ClusterOptions.DefaultSignalSeconds))

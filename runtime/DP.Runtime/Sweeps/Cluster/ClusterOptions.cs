@@ -57,6 +57,35 @@ public sealed partial record ClusterOptions
         _ => throw new ArgumentException($"unknown cluster option '{name}'."),
     };
 
+    /// <summary>The time limit in seconds (null when none is given).</summary>
+    public int? TimeLimitSeconds
+    {
+        get
+        {
+            if (Time is null) return null;
+            var (days, rest) = Time.Contains('-', StringComparison.Ordinal) ? (int.Parse(Time.Split('-')[0], CultureInfo.InvariantCulture), Time.Split('-')[1]) : (0, Time);
+            var parts = rest.Split(':').Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+            // minutes | MM:SS | HH:MM:SS; after "D-": HH | HH:MM | HH:MM:SS
+            var seconds = (Time.Contains('-', StringComparison.Ordinal), parts.Length) switch
+            {
+                (false, 1) => parts[0] * 60,
+                (false, 2) => parts[0] * 60 + parts[1],
+                (_, 3) => parts[0] * 3600 + parts[1] * 60 + parts[2],
+                (true, 1) => parts[0] * 3600,
+                (true, 2) => parts[0] * 3600 + parts[1] * 60,
+                _ => 0,
+            };
+            return days * 86400 + seconds;
+        }
+    }
+
+    /// <summary>The pre-timeout signal must come before the limit, or every start of a trial would be stopped at once.</summary>
+    public void CheckSignalBeforeLimit()
+    {
+        if (TimeLimitSeconds is int limit && SignalSeconds >= limit)
+            throw new ArgumentException($"--signal-seconds {SignalSeconds} is not less than the --time limit ({limit} s): the trial would be stopped as soon as it starts; choose a longer --time or fewer --signal-seconds.");
+    }
+
     /// <summary>Whether <paramref name="name"/> is a flag (takes no value).</summary>
     public static bool IsFlag(string name) => name is "--dry-run" or "--wait";
 

@@ -72,7 +72,8 @@ public static class SlurmScript
         Line("# a trapped signal ends 'wait' early: wait again until the trial itself has ended");
         Line("while :; do trapped=; wait \"$child\"; code=$?; [ -n \"$trapped\" ] || break; done");
         Line("echo \"trial $trial exited with $code\"");
-        Line("if [ \"$code\" = 130 ] && [ \"$signalled\" = USR1 ]; then");
+        Line("# 130: the trial checkpointed and stopped; 128+USR1: the signal came before the program could take it (nothing to save)");
+        Line("if [ \"$signalled\" = USR1 ] && { [ \"$code\" = 130 ] || [ \"$code\" = $((128 + $(kill -l USR1))) ]; }; then");
         Line("  echo \"trial $trial checkpointed before the time limit: requeueing it to resume\"");
         Line("  scontrol requeue \"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}\" && exit 0");
         Line("fi");

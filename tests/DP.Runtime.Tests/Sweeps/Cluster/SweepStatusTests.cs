@@ -63,6 +63,8 @@ public class SweepStatusTests
     [InlineData("submit --slurm --max-parallel 0", "--max-parallel '0': expected a whole number ≥ 1")]
     [InlineData("submit --slurm --cpus", "--cpus needs a value")]
     [InlineData("submit", "sweep submit needs the engine: --slurm")]
+    [InlineData("submit --slurm --time 2 --signal-seconds 120", "--signal-seconds 120 is not less than the --time limit (120 s)")]
+    [InlineData("submit --slurm --time 1-0 --signal-seconds 86400", "(86400 s)")]
     [InlineData("submit --slurm --image x", "--image, --volume-claim and --mount-path are options of 'sweep manifest --kubernetes'")]
     [InlineData("run --cpus 2", "--cpus is an option of 'sweep submit' and 'sweep manifest'")]
     [InlineData("plan --slurm", "--slurm is an option of 'sweep submit'")]
@@ -80,4 +82,14 @@ public class SweepStatusTests
         Assert.Equal((2, 4, "8G", "1", "30", "short", "lab", 60, true), (a.Cluster.MaxParallel, a.Cluster.Cpus, a.Cluster.Mem, a.Cluster.Gpus, a.Cluster.Time, a.Cluster.Partition, a.Cluster.Account, a.Cluster.SignalSeconds, a.Cluster.DryRun));
         Assert.Equal(["--max-steps", "3"], a.TrainArgs);
     }
+
+    [Theory]
+    [InlineData("90", 5400)]
+    [InlineData("10:30", 630)]
+    [InlineData("1:02:03", 3723)]
+    [InlineData("2-3", 2 * 86400 + 3 * 3600)]
+    [InlineData("2-3:04", 2 * 86400 + 3 * 3600 + 240)]
+    [InlineData("2-03:04:05", 2 * 86400 + 3 * 3600 + 245)]
+    public void Slurm_time_limits_are_read_in_every_form(string time, int seconds)
+        => Assert.Equal(seconds, new DP.Runtime.Sweeps.Cluster.ClusterOptions { Time = time }.TimeLimitSeconds);
 }
