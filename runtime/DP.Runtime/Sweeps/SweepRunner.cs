@@ -133,6 +133,8 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
     // A child that died before writing its final state (killed, crashed, bad arguments) leaves "running" or nothing.
     private static void RecordCrash(SweepTrial trial, string folder, int code)
     {
+        using var trialLock = TrialRun.Lock(folder);
+        if (trialLock is null) return; // another process runs the trial (and this child was refused): its state stands
         var state = TrialState.Read(folder);
         if (state is not null && state.Status != TrialStatus.Running) return;
         var crashed = (state ?? new TrialState { Index = trial.Index, Overrides = trial.Overrides.ToDictionary(o => o.Key, o => o.Value) }) with

@@ -32,6 +32,12 @@ public static class SlurmSubmit
         if (!ExternalCommand.OnPath("sbatch"))
             throw new InvalidOperationException("sbatch is not on PATH: run this on a Slurm login node, or print the script with --dry-run.");
 
+        if (SlurmJobRecord.Read(root) is [.., var last])
+        {
+            var active = SlurmQueue.TaskStates(last.JobId, _ => { }).Where(t => t.Value is "PENDING" or "RUNNING" or "REQUEUED" or "SUSPENDED" or "CONFIGURING").ToList();
+            if (active.Count > 0)
+                throw new InvalidOperationException($"job {last.JobId} still has {active.Count} task(s) queued or running (squeue): wait for it, or 'scancel {last.JobId}', before submitting again.");
+        }
         var path = AtomicFile.WriteNumbered(Path.Combine(root, SlurmScript.FolderName), "submit", "sbatch", script);
         var array = ArraySpec.Format(todo, options.MaxParallel);
         string? jobId = null;

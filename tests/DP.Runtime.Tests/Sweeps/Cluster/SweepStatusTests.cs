@@ -92,4 +92,32 @@ public class SweepStatusTests
     [InlineData("2-03:04:05", 2 * 86400 + 3 * 3600 + 245)]
     public void Slurm_time_limits_are_read_in_every_form(string time, int seconds)
         => Assert.Equal(seconds, new DP.Runtime.Sweeps.Cluster.ClusterOptions { Time = time }.TimeLimitSeconds);
+
+    [Fact]
+    public void A_trial_another_process_runs_is_not_run_twice()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var defaults = new ExperimentOptions { Name = "lock-test" };
+            defaults.Task.Kind = DataKind.Custom;
+            defaults.Method.Position = PositionPolicy.Prefix;
+            defaults.Output.Dir = dir;
+            var context = new SweepContext(defaults, SweepTestOverrides.Apply, new SweepDefinition(["training.seed"], [["1"]]), SweepFolder.For(defaults), []);
+            var folder = context.Folder.TrialFolder(context.Trials[0]);
+            using (var held = TrialRun.Lock(folder))
+            {
+                Assert.NotNull(held);
+                Assert.Null(TrialRun.Lock(folder));
+                Assert.Equal(ExperimentCli.Failed, TrialRun.Run(context, context.Trials[0], threads: 1));
+                Assert.Null(TrialState.Read(folder)); // nothing written
+            }
+            using var again = TrialRun.Lock(folder); // released with its holder
+            Assert.NotNull(again);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
