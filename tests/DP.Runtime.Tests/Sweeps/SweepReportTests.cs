@@ -15,10 +15,7 @@ public class SweepReportTests
         var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            var defaults = new ExperimentOptions { Name = "report-test" };
-            defaults.Task.Kind = DataKind.Custom;
-            defaults.Method.Position = PositionPolicy.Prefix;
-            defaults.Output.Dir = dir;
+            var defaults = SweepTestOverrides.Defaults("report-test", dir);
             var methods = new[] { "prompt", "dynamic", "prefix" };
             var sweep = new SweepDefinition(["method.kind", "training.seed"],
                 methods.SelectMany(m => new[] { "1", "2", "3" }.Select(s => new[] { m, s })).ToList());

@@ -3,9 +3,19 @@ using DP.Runtime.Experiments;
 
 namespace DP.Runtime.Tests.Sweeps;
 
-/// <summary>What generated code supplies for the keys the sweep tests use.</summary>
+/// <summary>What generated code supplies for the keys the sweep tests use, and the options of their hand-written sweeps.</summary>
 internal static class SweepTestOverrides
 {
+    /// <summary>A prompt-tuning experiment on custom data whose runs go to <paramref name="dir"/>.</summary>
+    public static ExperimentOptions Defaults(string name, string dir)
+    {
+        var defaults = new ExperimentOptions { Name = name };
+        defaults.Task.Kind = DataKind.Custom;
+        defaults.Method.Position = PositionPolicy.Prefix;
+        defaults.Output.Dir = dir;
+        return defaults;
+    }
+
     public static void Apply(ExperimentOptions o, string key, string value)
     {
         switch (key)

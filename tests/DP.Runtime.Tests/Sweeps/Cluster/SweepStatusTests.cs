@@ -14,10 +14,7 @@ public class SweepStatusTests
         var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            var defaults = new ExperimentOptions { Name = "status-test" };
-            defaults.Task.Kind = DataKind.Custom;
-            defaults.Method.Position = PositionPolicy.Prefix;
-            defaults.Output.Dir = dir;
+            var defaults = SweepTestOverrides.Defaults("status-test", dir);
             var sweep = new SweepDefinition(["method.kind", "training.seed"], [["prompt", "1"], ["prompt", "2"], ["prefix", "1"]]);
             var context = new SweepContext(defaults, SweepTestOverrides.Apply, sweep, SweepFolder.For(defaults), []);
             var first = context.View(context.Trials[0]);
@@ -99,10 +96,7 @@ public class SweepStatusTests
         var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            var defaults = new ExperimentOptions { Name = "lock-test" };
-            defaults.Task.Kind = DataKind.Custom;
-            defaults.Method.Position = PositionPolicy.Prefix;
-            defaults.Output.Dir = dir;
+            var defaults = SweepTestOverrides.Defaults("lock-test", dir);
             var context = new SweepContext(defaults, SweepTestOverrides.Apply, new SweepDefinition(["training.seed"], [["1"]]), SweepFolder.For(defaults), []);
             var folder = context.Folder.TrialFolder(context.Trials[0]);
             using (var held = TrialRun.Lock(folder))
