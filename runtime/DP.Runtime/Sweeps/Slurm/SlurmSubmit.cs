@@ -51,7 +51,11 @@ public static class SlurmSubmit
             });
         if (jobId is null)
         {
-            Console.Error.WriteLine($"error: sbatch refused {path} (exit {result.ExitCode}): {result.Error.Trim()}");
+            // nothing was submitted: no script left behind ('--dry-run' prints it), nor the folders made for it
+            File.Delete(path);
+            foreach (var folder in new[] { Path.GetDirectoryName(path)!, root })
+                if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
+            Console.Error.WriteLine($"error: sbatch refused the batch script (exit {result.ExitCode}): {result.Error.Trim()}");
             return ExperimentCli.Failed;
         }
         if (result.ExitCode != 0)
