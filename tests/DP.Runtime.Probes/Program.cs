@@ -7,6 +7,7 @@ return args switch
     [MallocMmapProbe.Name] => MallocMmapProbe.Run(),
     [OpenMpWaitPolicyProbe.Name] => OpenMpWaitPolicyProbe.Run(),
     [InterruptSignalProbe.Name, var signal] => InterruptSignalProbe.Run(signal),
+    [InterruptSignalProbe.Name, var signal, "twice"] => InterruptSignalProbe.Run(signal, twice: true),
     [SweepExperimentProbe.Name, var data, .. var rest] => SweepExperimentProbe.Run(data, rest),
     _ => Probe.Usage(args),
 };

@@ -83,6 +83,28 @@ public sealed class MetricsLog
         File.WriteAllText(CsvPath, sb.ToString());
     }
 
+    /// <summary>
+    /// The records of a log another process is writing (sweep run's live table): read with that process's writes
+    /// allowed, a line cut short at the end skipped; no log yet, no records.
+    /// </summary>
+    public static IReadOnlyList<MetricsRecord> ReadWhileWritten(string jsonlPath)
+    {
+        var result = new List<MetricsRecord>();
+        try
+        {
+            using var stream = new FileStream(jsonlPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Length == 0) continue;
+                try { result.Add(Parse(line)); }
+                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException) { }
+            }
+        }
+        catch (IOException) { } // not there yet, or being replaced
+        return result;
+    }
+
     private static string Format(MetricsRecord r)
     {
         var o = new JsonObject { ["step"] = r.Step, ["split"] = r.Split };

@@ -4,7 +4,7 @@ using DP.Runtime.Experiments;
 namespace DP.Runtime.Sweeps;
 
 /// <summary>
-/// The <c>sweep</c> verbs of an experiment program: plan, run, run-trial, report. Exit codes as
+/// The <c>sweep</c> verbs of an experiment program: plan, run, run-trial, report, status, submit, manifest. Exit codes as
 /// <see cref="ExperimentCli"/>: 0 done, 1 a trial failed or bad input, 2 bad command line, 130 interrupted.
 /// </summary>
 public static class SweepCli
@@ -45,6 +45,9 @@ public static class SweepCli
                 SweepVerb.RunTrial => TrialRun.Run(context, context.Trial(cli.TrialIndex!.Value), cli.Threads),
                 SweepVerb.Run => RunAll(context, cli, launcher ?? TrialLauncher.Current()),
                 SweepVerb.Report => Reports.SweepReportCommand.Run(context, cli.Baseline, cli.Metric),
+                SweepVerb.Status => SweepStatus.Run(context),
+                SweepVerb.Submit => Slurm.SlurmSubmit.Run(context, cli.Cluster, launcher ?? TrialLauncher.Current()),
+                SweepVerb.Manifest => Kubernetes.KubernetesManifestCommand.Run(context, cli.Cluster),
                 _ => ExperimentCli.Usage,
             };
         }
@@ -66,6 +69,14 @@ public static class SweepCli
         return ExperimentCli.Ok;
     }
 
+    private static List<Progress.TrialProgress> LiveRows(IReadOnlyList<TrialView> todo, SweepRunner runner) => todo.Select(v =>
+    {
+        var state = runner.StateOf(v.Trial.Index);
+        var (step, best) = state == Progress.SweepLiveTable.QueuedState ? (null, null)
+            : Progress.TrialProgress.FromMetrics(Progress.TrialProgress.ReadLog(v.Folder), v.Options!.Training.BestMetric);
+        return new Progress.TrialProgress(v.Trial.Index, v.Trial.FolderName, state, step, v.Options!.Training.MaxSteps, v.Options.Training.BestMetric, best);
+    }).ToList();
+
     internal static string StateText(TrialView v) => v.Status.ToString().ToLowerInvariant()
         + (v.State?.ExitCode is int code && v.Status is TrialStatus.Failed or TrialStatus.Interrupted ? $" (exit {code})" : "")
         + (v.Problem is { } p ? $": {p}" : "");
@@ -73,14 +84,21 @@ public static class SweepCli
     private static int RunAll(SweepContext context, SweepArguments cli, TrialLauncher launcher)
     {
         var views = context.Trials.Select(context.View).ToList();
-        var todo = views.Where(v => v.Status is TrialStatus.Pending or TrialStatus.Running or TrialStatus.Interrupted or TrialStatus.Failed && v.Options is not null).ToList();
+        var todo = views.Where(v => v.CanRun).ToList();
         var (parallel, threads) = cli.Resources(Environment.ProcessorCount, todo.Count);
         Console.WriteLine($"{context.Defaults.Name}: {context.Trials.Count} trials, {views.Count(v => v.Status == TrialStatus.Finished)} finished, " +
                           $"{todo.Count} to run, {parallel} at a time with {threads} thread(s) each; sweep folder {context.Folder.Root}");
         foreach (var v in views.Where(v => v.Status == TrialStatus.Changed || v.Options is null))
             Console.WriteLine($"trial {v.Trial.Index} {v.Trial.FolderName}: not run, {StateText(v)}");
-        var runner = new SweepRunner(context, launcher, parallel, threads, Console.WriteLine);
-        var code = runner.Run(todo.Select(v => v.Trial).ToList());
+        Progress.SweepLiveDisplay? display = null;
+        var runner = new SweepRunner(context, launcher, parallel, threads, line =>
+        {
+            if (display is null) Console.WriteLine(line);
+            else display.Log(line);
+        });
+        int code;
+        using (display = Progress.SweepLiveDisplay.Supported && todo.Count > 0 ? new Progress.SweepLiveDisplay(() => LiveRows(todo, runner), Console.Out) : null)
+            code = runner.Run(todo.Select(v => v.Trial).ToList());
         if (code != ExperimentCli.Ok) return code;
         return views.Any(v => v.Status == TrialStatus.Changed || v.Options is null) ? ExperimentCli.Failed : ExperimentCli.Ok;
     }

@@ -3,7 +3,11 @@ using DP.Runtime.Experiments;
 namespace DP.Runtime.Sweeps;
 
 /// <summary>A trial as it stands now: its resolved configuration (or why it has none), its state file, its status.</summary>
-public sealed record TrialView(SweepTrial Trial, string Folder, ExperimentOptions? Options, string? ConfigSha256, TrialState? State, TrialStatus Status, string? Problem);
+public sealed record TrialView(SweepTrial Trial, string Folder, ExperimentOptions? Options, string? ConfigSha256, TrialState? State, TrialStatus Status, string? Problem)
+{
+    /// <summary>Whether a run (local or cluster) should run it: not finished, not changed, with a valid configuration.</summary>
+    public bool CanRun => Options is not null && Status is TrialStatus.Pending or TrialStatus.Running or TrialStatus.Interrupted or TrialStatus.Failed;
+}
 
 /// <summary>Everything a sweep command needs: the experiment, its sweep, the sweep folder and the sweep-wide train options.</summary>
 public sealed class SweepContext(ExperimentOptions defaults, SpecOverride applyOverride, SweepDefinition sweep, SweepFolder folder, IReadOnlyList<string> trainArgs)

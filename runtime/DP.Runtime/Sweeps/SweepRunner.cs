@@ -17,6 +17,13 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
 
     private readonly object gate = new();
     private readonly List<Process> running = [];
+    private readonly Dictionary<int, string> states = [];
+
+    /// <summary>Where a trial of this run stands: queued, running, then what <see cref="Describe"/> says (for the live table).</summary>
+    public string StateOf(int index)
+    {
+        lock (gate) return states.GetValueOrDefault(index, Progress.SweepLiveTable.QueuedState);
+    }
 
     public int Run(IReadOnlyList<SweepTrial> trials)
     {
@@ -40,6 +47,7 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
                 {
                     done++;
                     if (code is not (ExperimentCli.Ok or ExperimentCli.Interrupted)) failed++;
+                    states[trial.Index] = ShortState(code);
                     log($"[{done}/{trials.Count}] trial {trial.Index} {trial.FolderName}: {Describe(code)}");
                 }
                 return code;
@@ -51,6 +59,13 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
             (interrupted ? "; interrupted: run 'sweep run' again to resume" : ""));
         return interrupted ? ExperimentCli.Interrupted : failed > 0 ? ExperimentCli.Failed : ExperimentCli.Ok;
     }
+
+    private static string ShortState(int code) => code switch
+    {
+        ExperimentCli.Ok => "finished",
+        ExperimentCli.Interrupted => "interrupted",
+        _ => $"failed (exit {code})",
+    };
 
     private static string Describe(int code) => code switch
     {
@@ -103,6 +118,7 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
             if (stop.IsCancellationRequested) return ExperimentCli.Interrupted;
             process.Start();
             running.Add(process);
+            states[trial.Index] = Progress.SweepLiveTable.RunningState;
         }
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -117,6 +133,8 @@ public sealed class SweepRunner(SweepContext context, TrialLauncher launcher, in
     // A child that died before writing its final state (killed, crashed, bad arguments) leaves "running" or nothing.
     private static void RecordCrash(SweepTrial trial, string folder, int code)
     {
+        using var trialLock = TrialRun.Lock(folder);
+        if (trialLock is null) return; // another process runs the trial (and this child was refused): its state stands
         var state = TrialState.Read(folder);
         if (state is not null && state.Status != TrialStatus.Running) return;
         var crashed = (state ?? new TrialState { Index = trial.Index, Overrides = trial.Overrides.ToDictionary(o => o.Key, o => o.Value) }) with

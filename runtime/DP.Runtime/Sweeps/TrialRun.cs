@@ -10,6 +10,22 @@ namespace DP.Runtime.Sweeps;
 /// </summary>
 public static class TrialRun
 {
+    public const string LockFileName = "trial.lock";
+
+    /// <summary>The trial's lock (an exclusive open of trial.lock, released when disposed), or null when another process holds it.</summary>
+    public static FileStream? Lock(string trialFolder)
+    {
+        Directory.CreateDirectory(trialFolder);
+        try
+        {
+            return new FileStream(Path.Combine(trialFolder, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public static int Run(SweepContext context, SweepTrial trial, int? threads)
     {
         var view = context.View(trial);
@@ -26,6 +42,14 @@ public static class TrialRun
             case TrialStatus.Changed:
                 Console.Error.WriteLine($"error: trial {trial.Index} ({trial.OverridesText}) {view.Problem}");
                 return ExperimentCli.Failed;
+        }
+        // Two processes on one trial (a resubmission while the first job still runs, 'sweep run' beside a cluster
+        // job) would write the same run folder: the second is refused.
+        using var trialLock = Lock(view.Folder);
+        if (trialLock is null)
+        {
+            Console.Error.WriteLine($"error: trial {trial.Index} ({trial.OverridesText}) is being run by another process ({Path.Combine(view.Folder, LockFileName)} is held); not run twice.");
+            return ExperimentCli.Failed;
         }
         var started = DateTimeOffset.UtcNow;
         var running = new TrialState

@@ -45,11 +45,5 @@ public sealed record TrialState
 
     /// <summary>Writes the state beside a temporary copy and renames it over the old one, so a reader never sees half a file.</summary>
     public void Write(string trialFolder)
-    {
-        Directory.CreateDirectory(trialFolder);
-        var path = Path.Combine(trialFolder, FileName);
-        var temporary = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, ReportJson.Indented));
-        File.Move(temporary, path, overwrite: true);
-    }
+        => AtomicFile.WriteAllText(Path.Combine(trialFolder, FileName), JsonSerializer.Serialize(this, ReportJson.Indented));
 }

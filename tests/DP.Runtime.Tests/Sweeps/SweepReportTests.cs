@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using DP.Runtime.Experiments;
 using DP.Runtime.Sweeps;
@@ -10,31 +9,17 @@ namespace DP.Runtime.Tests.Sweeps;
 /// <summary>sweep report over a sweep folder written by hand: finished, failed and pending trials.</summary>
 public class SweepReportTests
 {
-    private static void Override(ExperimentOptions o, string key, string value)
-    {
-        switch (key)
-        {
-            case "method.kind": o.Method.Kind = Enum.Parse<MethodKind>(value, ignoreCase: true); break;
-            case "training.seed": o.Training.Seed = int.Parse(value, CultureInfo.InvariantCulture); break;
-            case "method.position": o.Method.Position = Enum.Parse<PositionPolicy>(value, ignoreCase: true); break;
-            default: throw new ArgumentException($"unknown key '{key}'.");
-        }
-    }
-
     [Fact]
     public void Aggregates_finished_trials_compares_paired_seeds_and_lists_the_others()
     {
         var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            var defaults = new ExperimentOptions { Name = "report-test" };
-            defaults.Task.Kind = DataKind.Custom;
-            defaults.Method.Position = PositionPolicy.Prefix;
-            defaults.Output.Dir = dir;
+            var defaults = SweepTestOverrides.Defaults("report-test", dir);
             var methods = new[] { "prompt", "dynamic", "prefix" };
             var sweep = new SweepDefinition(["method.kind", "training.seed"],
                 methods.SelectMany(m => new[] { "1", "2", "3" }.Select(s => new[] { m, s })).ToList());
-            var context = new SweepContext(defaults, Override, sweep, SweepFolder.For(defaults), []);
+            var context = new SweepContext(defaults, SweepTestOverrides.Apply, sweep, SweepFolder.For(defaults), []);
             var accuracy = new Dictionary<(string, string), double>
             {
                 [("prompt", "1")] = 0.6, [("prompt", "2")] = 0.7, [("prompt", "3")] = 0.8,
@@ -112,7 +97,7 @@ public class SweepReportTests
             defaults.Output.Dir = dir;
             var sweep = new SweepDefinition(["method.kind", "method.position", "training.seed"],
                 [["prompt", "prefix", "1"], ["prompt", "prefix", "2"], ["dynamic", "instance", "1"], ["dynamic", "instance", "2"]]);
-            var context = new SweepContext(defaults, Override, sweep, SweepFolder.For(defaults), []);
+            var context = new SweepContext(defaults, SweepTestOverrides.Apply, sweep, SweepFolder.For(defaults), []);
             double[] accuracy = [0.5, 0.6, 0.7, 0.7];
             foreach (var trial in context.Trials)
             {

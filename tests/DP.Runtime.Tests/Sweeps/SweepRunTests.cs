@@ -13,31 +13,14 @@ namespace DP.Runtime.Tests.Sweeps;
 /// </summary>
 public class SweepRunTests
 {
-    private static readonly string[] Trials = ["kind-prompt_seed-1", "kind-prompt_seed-2", "kind-prefix_seed-1", "kind-prefix_seed-2"];
+    private static readonly string[] Trials = SweepProbeProgram.Trials;
 
     [DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
 
-    private sealed record Result(int ExitCode, string Output);
+    private static Process Start(string data, params string[] args) => SweepProbeProgram.Start(data, args);
 
-    private static Process Start(string data, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "DP.Runtime.Probes.dll"), "sweep-experiment", data }.Concat(args)) start.ArgumentList.Add(a);
-        return Process.Start(start)!;
-    }
-
-    private static Result Wait(Process p)
-    {
-        var error = p.StandardError.ReadToEndAsync();
-        var output = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            p.Kill(entireProcessTree: true);
-            return new Result(-1, output + "\n(timed out)");
-        }
-        return new Result(p.ExitCode, output + "\nstderr: " + error.Result);
-    }
+    private static SweepProbeProgram.Result Wait(Process p) => SweepProbeProgram.Wait(p);
 
     private static TrialState? State(string sweep, string trial) => TrialState.Read(Path.Combine(sweep, trial));
 
@@ -46,15 +29,9 @@ public class SweepRunTests
     {
         var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
         var data = Path.Combine(dir, "data");
-        Directory.CreateDirectory(data);
-        string[] good = ["a wonderful film", "great acting", "i loved it", "superb and moving"];
-        string[] bad = ["a terrible film", "boring and long", "i hated it", "awful acting"];
-        string Lines(int n) => string.Join("\n", Enumerable.Range(0, n).Select(i =>
-            JsonSerializer.Serialize(new { text = i % 2 == 0 ? good[i / 2 % 4] : bad[i / 2 % 4], label = i % 2 == 0 ? "positive" : "negative" })));
-        File.WriteAllText(Path.Combine(data, "train.jsonl"), Lines(16));
-        File.WriteAllText(Path.Combine(data, "val.jsonl"), Lines(8));
+        SweepProbeProgram.WriteData(data);
         var output = Path.Combine(dir, "runs");
-        var sweep = Path.Combine(output, "sweep-probe-sweep");
+        var sweep = SweepProbeProgram.SweepFolder(output);
         try
         {
             var plan = Wait(Start(data, "sweep", "plan", "--output", output));

@@ -1,0 +1,29 @@
+using System.Globalization;
+using DP.Runtime.Experiments;
+
+namespace DP.Runtime.Tests.Sweeps;
+
+/// <summary>What generated code supplies for the keys the sweep tests use, and the options of their hand-written sweeps.</summary>
+internal static class SweepTestOverrides
+{
+    /// <summary>A prompt-tuning experiment on custom data whose runs go to <paramref name="dir"/>.</summary>
+    public static ExperimentOptions Defaults(string name, string dir)
+    {
+        var defaults = new ExperimentOptions { Name = name };
+        defaults.Task.Kind = DataKind.Custom;
+        defaults.Method.Position = PositionPolicy.Prefix;
+        defaults.Output.Dir = dir;
+        return defaults;
+    }
+
+    public static void Apply(ExperimentOptions o, string key, string value)
+    {
+        switch (key)
+        {
+            case "method.kind": o.Method.Kind = Enum.Parse<MethodKind>(value, ignoreCase: true); break;
+            case "training.seed": o.Training.Seed = int.Parse(value, CultureInfo.InvariantCulture); break;
+            case "method.position": o.Method.Position = Enum.Parse<PositionPolicy>(value, ignoreCase: true); break;
+            default: throw new ArgumentException($"unknown key '{key}'.");
+        }
+    }
+}
