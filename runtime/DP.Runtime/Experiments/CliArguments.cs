@@ -14,13 +14,15 @@ public sealed record CliArguments(
     string? Resume,
     string? Data,
     bool Help,
-    string? Run = null)
+    string? Run = null,
+    string? Input = null)
 {
     public const string Usage =
         "usage: <experiment> [train|eval|predict|export-peft] [options]\n" +
         "  train                 train, evaluate and write the run folder (default)\n" +
         "  eval                  evaluate the kept (best) weights on the validation set\n" +
-        "  predict               write predictions of the kept weights for the test set (validation when none)\n" +
+        "  predict               label the inputs of --input FILE (default: task.test_file, else the validation file)\n" +
+        "                        with the kept weights; needs no training data (COPA and ReCoRD: the data folder)\n" +
         "  export-peft           write the kept weights as a Hugging Face PEFT adapter (<run folder>/peft), where PEFT\n" +
         "                        can rebuild the model (prompt tuning on T5, P-tuning v2 on BERT); otherwise say why not\n" +
         "  sweep ...             plan, run and report the spec's sweep (sweep --help)\n" +
@@ -32,6 +34,7 @@ public sealed record CliArguments(
         "                        latest run (auto); with eval/predict/export-peft: the checkpoint whose weights to use\n" +
         "  --run NAME|DIR        the run to evaluate, predict, export or resume (default: the latest run)\n" +
         "  --data DIR            override task.data_dir\n" +
+        "  --input FILE          predict: the file to label, in the task's format (labels optional)\n" +
         "  -h, --help            show this help";
 
     /// <summary>Parses arguments; throws <see cref="ArgumentException"/> naming the offending argument.</summary>
@@ -40,7 +43,7 @@ public sealed record CliArguments(
         var verb = CliVerb.Train;
         var sets = new List<(string, string)>();
         int? maxSteps = null;
-        string? output = null, resume = null, data = null, run = null;
+        string? output = null, resume = null, data = null, run = null, input = null;
         bool help = false, verbSeen = false;
         for (int i = 0; i < args.Count; i++)
         {
@@ -92,6 +95,9 @@ public sealed record CliArguments(
                 case "--run":
                     run = inline ?? Value("--run");
                     break;
+                case "--input":
+                    input = inline ?? Value("--input");
+                    break;
                 case "--resume":
                     // The path is optional: a bare --resume means "auto".
                     resume = inline ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "auto");
@@ -110,7 +116,8 @@ public sealed record CliArguments(
                         : $"unknown argument '{a}'.");
             }
         }
-        return new CliArguments(verb, sets, maxSteps, output, resume, data, help, run);
+        if (input is not null && verb != CliVerb.Predict) throw new ArgumentException("--input is for predict.");
+        return new CliArguments(verb, sets, maxSteps, output, resume, data, help, run, input);
     }
 
     /// <summary>Applies the overrides to <paramref name="options"/>: --set ones first (in order), then the dedicated flags.</summary>

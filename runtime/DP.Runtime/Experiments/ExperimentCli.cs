@@ -82,7 +82,7 @@ public static class ExperimentCli
             {
                 CliVerb.Train => Train(defaults, cli),
                 CliVerb.Eval => Evaluate(defaults, cli, predict: false),
-                CliVerb.Predict => Evaluate(defaults, cli, predict: true),
+                CliVerb.Predict => Predict(defaults, cli),
                 CliVerb.ExportPeft => ExportPeft(defaults, cli),
                 _ => Usage,
             };
@@ -165,6 +165,23 @@ public static class ExperimentCli
     {
         model.ExportPeft(run.PeftDir, baseModel: options.Backbone.Source);
         return run.PeftDir;
+    }
+
+    // Labels an input file through the same Predictor a user's code uses; multiple-choice tasks (whose inputs carry
+    // candidates the predictor does not take) still score their test file through the full experiment.
+    private static int Predict(ExperimentOptions options, CliArguments cli)
+    {
+        if (options.Task.Kind == DataKind.SuperGlue && options.Task.SuperGlue is SuperGlueTask.COPA or SuperGlueTask.ReCoRD)
+            return Evaluate(options, cli, predict: true);
+        using var predictor = Prediction.Predictor.Load(options, cli.Run, cli.Resume);
+        var task = options.Task;
+        var path = cli.Input ?? Path.Combine(task.DataDir, task.TestFile ?? task.ValidationFile);
+        var examples = predictor.ReadInputs(path);
+        var predictions = predictor.Predict(examples);
+        var output = Prediction.PredictionFile.Write(predictor.Run, options.Name, path, examples, predictions);
+        PrintResults($"{options.Name} · {Path.GetFileName(path)}", null,
+            [("weights", predictor.Weights), ("inputs", $"{examples.Count} ({path})"), ("predictions", output)]);
+        return Ok;
     }
 
     private static int Evaluate(ExperimentOptions options, CliArguments cli, bool predict)

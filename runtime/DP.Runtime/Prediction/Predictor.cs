@@ -78,7 +78,20 @@ public sealed class Predictor : IDisposable
     public IReadOnlyList<LabelPrediction> Predict(IEnumerable<IReadOnlyDictionary<string, string>> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var examples = inputs.Select(Example).ToList();
+        return Predict(inputs.Select(Example).ToList());
+    }
+
+    /// <summary>Reads an input file the way the task reads its data (format, fields; labels optional).</summary>
+    public IReadOnlyList<TaskExample> ReadInputs(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"input file not found: {Path.GetFullPath(path)}", path);
+        return _task.Read(path);
+    }
+
+    /// <summary>Predictions for examples read by <see cref="ReadInputs"/>, in their order.</summary>
+    public IReadOnlyList<LabelPrediction> Predict(IReadOnlyList<TaskExample> examples)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count == 0) return [];
         var encoded = examples.Select((e, i) => _task.Encoder.Encode(e, i, DataSplit.Test)).ToList();
         var row = encoded.Select((e, i) => (e.Key, i)).ToDictionary(p => p.Key, p => p.i);

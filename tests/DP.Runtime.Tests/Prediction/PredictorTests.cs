@@ -66,6 +66,17 @@ public class PredictorTests
             Assert.Equal(batch.Select(p => p.Label).Reverse(), reversed.Select(p => p.Label));
             Assert.Equal(batch[5].Probability("positive"), one.Probability("positive"), 5);
 
+            // The command line's predict takes the same path: only an input file, lines kept in order, scores written.
+            var input = Path.Combine(dir, "new.jsonl");
+            File.WriteAllLines(input, inputs.Select(i => JsonSerializer.Serialize(new { text = i["text"] })));
+            Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(options, ["predict", "--input", input], NoOverrides));
+            var lines = File.ReadAllLines(Path.Combine(run, "predictions-predictor_new.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Equal(batch.Select(p => p.Label), lines.Select(l => l.GetProperty("label").GetString()));
+            Assert.Equal(Enumerable.Range(1, inputs.Count), lines.Select(l => l.GetProperty("line").GetInt32()));
+            Assert.Equal(batch[0].Probability("negative"), lines[0].GetProperty("probabilities").GetProperty("negative").GetDouble(), 5);
+            Assert.Equal(ExperimentCli.Ok, ExperimentCli.Run(options, ["predict", "--input", input], NoOverrides));
+            Assert.True(File.Exists(Path.Combine(run, "predictions-predictor_new-2.jsonl")), "a second predict keeps the first file");
+
             var missing = Assert.Throws<ArgumentException>(() => predictor.Predict(new Dictionary<string, string> { ["txt"] = "x" }));
             Assert.Contains("input 1: missing field text", missing.Message, StringComparison.Ordinal);
         }

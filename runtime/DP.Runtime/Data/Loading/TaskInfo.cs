@@ -61,4 +61,5 @@ public sealed record TaskDescription(
     TaskEncoder Encoder,
     DP.Runtime.Data.Batching.BatchLayout Layout,
     DP.Runtime.Data.SuperGlue.MetricKind Metric,
-    int PositiveClass);
+    int PositiveClass,
+    Func<string, List<DP.Runtime.Data.Examples.TaskExample>> Read);

@@ -52,37 +52,38 @@ public static class SuperGlueTasks
             "sentence1: {premise} sentence2: {hypothesis}",
             [new("entailment", "yes"), new("not_entailment", "no")], MetricKind.Accuracy,
             path => SuperGlueReader.ReadRte(path)
-                .Select(r => new TaskExample(r.Source, F(("premise", r.Premise), ("hypothesis", r.Hypothesis)), r.Label))
+                .Select(r => new TaskExample(r.Source, F(("premise", r.Premise), ("hypothesis", r.Hypothesis)), r.Label, Idx: r.Idx))
                 .ToList()),
         SuperGlueTask.BoolQ => new("boolq", false, ["question", "passage"],
             "hypothesis: {question}. premise: {passage}", NoYes, MetricKind.Accuracy,
             path => SuperGlueReader.ReadBoolQ(path)
-                .Select(r => new TaskExample(r.Source, F(("question", r.Question), ("passage", r.Passage)), YesNo(r.Label)))
+                .Select(r => new TaskExample(r.Source, F(("question", r.Question), ("passage", r.Passage)), YesNo(r.Label), Idx: r.Idx))
                 .ToList()),
         SuperGlueTask.CB => new("cb", false, ["premise", "hypothesis"],
             "sentence1: {premise} sentence2: {hypothesis}",
             [new("entailment", "yes"), new("contradiction", "no"), new("neutral", "maybe")], MetricKind.AccuracyMacroF1,
             path => SuperGlueReader.ReadCb(path)
-                .Select(r => new TaskExample(r.Source, F(("premise", r.Premise), ("hypothesis", r.Hypothesis)), r.Label))
+                .Select(r => new TaskExample(r.Source, F(("premise", r.Premise), ("hypothesis", r.Hypothesis)), r.Label, Idx: r.Idx))
                 .ToList()),
         SuperGlueTask.WiC => new("wic", false, ["word", "sentence1", "sentence2"],
             "sentence1: {sentence1} sentence2: {sentence2} word: {word}", NoYes, MetricKind.Accuracy,
             path => SuperGlueReader.ReadWic(path)
                 .Select(r => new TaskExample(r.Source,
-                    F(("word", r.Word), ("sentence1", r.Sentence1), ("sentence2", r.Sentence2)), YesNo(r.Label)))
+                    F(("word", r.Word), ("sentence1", r.Sentence1), ("sentence2", r.Sentence2)), YesNo(r.Label), Idx: r.Idx))
                 .ToList()),
         SuperGlueTask.WSC => new("wsc", false, ["text", "span1_text", "span2_text"],
             "{text} question: does \"{span2_text}\" refer to \"{span1_text}\"?", NoYes, MetricKind.Accuracy,
             path => SuperGlueReader.ReadWsc(path)
                 .Select(r => new TaskExample(r.Source,
-                    F(("text", r.Text), ("span1_text", r.Span1Text), ("span2_text", r.Span2Text)), YesNo(r.Label)))
+                    F(("text", r.Text), ("span1_text", r.Span1Text), ("span2_text", r.Span2Text)), YesNo(r.Label), Idx: r.Idx))
                 .ToList()),
         SuperGlueTask.MultiRC => new("multirc", false, ["passage", "question", "answer"],
             "paragraph: {passage} question: {question} answer: {answer}", NoYes, MetricKind.MultiRc,
             path => SuperGlueReader.ReadMultiRc(path)
                 .Select(r => new TaskExample(r.Source,
                     F(("passage", r.Passage), ("question", r.Question), ("answer", r.Answer)), YesNo(r.Label),
-                    Group: r.QuestionKey))
+                    Group: r.QuestionKey,
+                    Idx: new System.Text.Json.Nodes.JsonObject { ["paragraph"] = r.PassageIdx, ["question"] = r.QuestionIdx, ["answer"] = r.AnswerIdx }))
                 .ToList()),
         SuperGlueTask.COPA => new("copa", true, ["premise", "question", "choice1", "choice2", "choice"],
             "premise: {premise} {question}: {choice}", [], MetricKind.Accuracy,
@@ -90,7 +91,7 @@ public static class SuperGlueTasks
                 .Select(r => new TaskExample(r.Source,
                     F(("premise", r.Premise), ("question", r.Question), ("choice1", r.Choice1), ("choice2", r.Choice2)),
                     Choices: [new(r.Choice1, F(("choice", r.Choice1))), new(r.Choice2, F(("choice", r.Choice2)))],
-                    Answer: r.Label))
+                    Answer: r.Label, Idx: r.Idx))
                 .ToList()),
         SuperGlueTask.ReCoRD => new("record", true, ["passage", "query", "entity"],
             "{query} [SEP] {passage}", [], MetricKind.Record,
@@ -108,6 +109,7 @@ public static class SuperGlueTasks
             if (r.Answers.Contains(r.Candidates[i])) { answer = i; break; }
         return new TaskExample(r.Source, F(("passage", r.Passage), ("query", r.Query)),
             Choices: choices, Answer: answer, Group: $"{r.PassageIdx}/{r.QueryIdx}",
-            GoldAnswers: r.Answers.Count > 0 ? r.Answers : null);
+            GoldAnswers: r.Answers.Count > 0 ? r.Answers : null,
+            Idx: new System.Text.Json.Nodes.JsonObject { ["passage"] = r.PassageIdx, ["query"] = r.QueryIdx });
     }
 }
