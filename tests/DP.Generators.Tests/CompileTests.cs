@@ -26,7 +26,8 @@ public class CompileTests
         var spec = "experiment: 2024-reviews\ntask: { kind: custom, fields: [text], labels: { pos: good, neg: bad } }\n";
         var run = GeneratorHarness.Run("specs/2024.dp.yaml", spec);
         Assert.Empty(run.Diagnostics);
-        Assert.Contains("public sealed record _2024ReviewsExample(string Text, string Label);", run.Source("_2024ReviewsExperiment.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("public sealed record _2024ReviewsInput(string Text)", run.Source("_2024ReviewsExperiment.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("public enum _2024ReviewsLabel { Pos, Neg }", run.Source("_2024ReviewsExperiment.g.cs"), StringComparison.Ordinal);
         Assert.Empty(run.CompileProblems());
     }
 }

@@ -200,6 +200,21 @@ internal static class SpecSchema
                   .Select(k => k.Substring(prefix.Length)).Distinct();
     }
 
+    /// <summary>
+    /// The label values of each SuperGLUE classification task in class order, with the verbalizer word each gets
+    /// unless <c>task.labels</c> says otherwise; none for the multiple-choice tasks (copa, record).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> SuperGlueLabels(string task) => task switch
+    {
+        "rte" => Labels("entailment", "yes", "not_entailment", "no"),
+        "cb" => Labels("entailment", "yes", "contradiction", "no", "neutral", "maybe"),
+        "boolq" or "wic" or "wsc" or "multirc" => Labels("false", "no", "true", "yes"),
+        _ => System.Array.Empty<KeyValuePair<string, string>>(),
+    };
+
+    private static KeyValuePair<string, string>[] Labels(params string[] pairs)
+        => Enumerable.Range(0, pairs.Length / 2).Select(i => new KeyValuePair<string, string>(pairs[2 * i], pairs[2 * i + 1])).ToArray();
+
     /// <summary>Record fields of each SuperGLUE task usable in a template.</summary>
     public static IReadOnlyList<string> SuperGlueFields(string task) => task switch
     {

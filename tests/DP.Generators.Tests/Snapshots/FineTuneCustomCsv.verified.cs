@@ -149,11 +149,58 @@ namespace Demo.App
             }
         }
 
+        /// <summary>The trained run <paramref name="run"/> (default the latest) with its best weights, or the checkpoint folder <paramref name="checkpoint"/>, ready to label new inputs.</summary>
+        public static ReviewsFinetunePredictor LoadPredictor(string? run = null, string? checkpoint = null) => new ReviewsFinetunePredictor(global::DP.Runtime.Prediction.Predictor.Load(CreateOptions(), run, checkpoint));
+
         /// <summary>Runs the experiment command line (train, evaluate, --set key=value overrides).</summary>
         public static int Run(string[] args) => global::DP.Runtime.Experiments.ExperimentCli.Run(CreateOptions(), args, ApplyOverride);
     }
 
-    /// <summary>One record of the experiment's data: its text fields and its label value.</summary>
+    /// <summary>One input of reviews-finetune: the task's text fields.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
-    public sealed record ReviewsFinetuneExample(string Title, string ReviewBody, string Label);
+    public sealed record ReviewsFinetuneInput(string Title, string ReviewBody)
+    {
+        internal global::System.Collections.Generic.IReadOnlyDictionary<string, string> Fields() => new global::System.Collections.Generic.Dictionary<string, string> { ["title"] = Title, ["review_body"] = ReviewBody };
+    }
+
+    /// <summary>The labels of reviews-finetune, in class order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public enum ReviewsFinetuneLabel { _1, _5, _3 }
+
+    /// <summary>A predicted label and each label's probability.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public sealed record ReviewsFinetunePrediction(ReviewsFinetuneLabel Label, global::System.Collections.Generic.IReadOnlyDictionary<ReviewsFinetuneLabel, double> Probabilities);
+
+    /// <summary>A trained run of the experiment labelling <see cref="ReviewsFinetuneInput"/>s; from <c>LoadPredictor</c>.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public sealed class ReviewsFinetunePredictor : global::System.IDisposable
+    {
+        private static readonly string[] LabelValues = { "1", "5", "3" };
+
+        internal ReviewsFinetunePredictor(global::DP.Runtime.Prediction.Predictor predictor)
+        {
+            Untyped = predictor;
+            if (!global::System.Linq.Enumerable.SequenceEqual(predictor.Labels, LabelValues)) { predictor.Dispose(); throw new global::System.InvalidOperationException("The run's labels (" + string.Join(", ", predictor.Labels) + ") are not the spec's (" + string.Join(", ", LabelValues) + "): rebuild after changing task.labels, or load another run."); }
+        }
+
+        /// <summary>The runtime predictor underneath (label values as text, the run and weights it loaded).</summary>
+        public global::DP.Runtime.Prediction.Predictor Untyped { get; }
+
+        public ReviewsFinetunePrediction Predict(ReviewsFinetuneInput input) => Predict(new[] { input })[0];
+
+        /// <summary>Predictions in input order.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<ReviewsFinetunePrediction> Predict(global::System.Collections.Generic.IEnumerable<ReviewsFinetuneInput> inputs)
+        {
+            var results = new global::System.Collections.Generic.List<ReviewsFinetunePrediction>();
+            foreach (var p in Untyped.Predict(global::System.Linq.Enumerable.Select(inputs, i => i.Fields())))
+            {
+                var probabilities = new global::System.Collections.Generic.Dictionary<ReviewsFinetuneLabel, double>();
+                foreach (var kv in p.Probabilities) probabilities[(ReviewsFinetuneLabel)global::System.Array.IndexOf(LabelValues, kv.Key)] = kv.Value;
+                results.Add(new ReviewsFinetunePrediction((ReviewsFinetuneLabel)global::System.Array.IndexOf(LabelValues, p.Label), probabilities));
+            }
+            return results;
+        }
+
+        public void Dispose() => Untyped.Dispose();
+    }
 }

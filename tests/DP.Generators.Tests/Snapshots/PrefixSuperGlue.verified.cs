@@ -163,7 +163,58 @@ namespace Demo.App
             }
         }
 
+        /// <summary>The trained run <paramref name="run"/> (default the latest) with its best weights, or the checkpoint folder <paramref name="checkpoint"/>, ready to label new inputs.</summary>
+        public static BoolqPtv2Predictor LoadPredictor(string? run = null, string? checkpoint = null) => new BoolqPtv2Predictor(global::DP.Runtime.Prediction.Predictor.Load(CreateOptions(), run, checkpoint));
+
         /// <summary>Runs the experiment command line (train, evaluate, --set key=value overrides).</summary>
         public static int Run(string[] args) => global::DP.Runtime.Experiments.ExperimentCli.Run(CreateOptions(), args, ApplyOverride);
+    }
+
+    /// <summary>One input of boolq-ptv2: the task's text fields.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public sealed record BoolqPtv2Input(string Passage, string Question)
+    {
+        internal global::System.Collections.Generic.IReadOnlyDictionary<string, string> Fields() => new global::System.Collections.Generic.Dictionary<string, string> { ["passage"] = Passage, ["question"] = Question };
+    }
+
+    /// <summary>The labels of boolq-ptv2, in class order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public enum BoolqPtv2Label { False, True }
+
+    /// <summary>A predicted label and each label's probability.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public sealed record BoolqPtv2Prediction(BoolqPtv2Label Label, global::System.Collections.Generic.IReadOnlyDictionary<BoolqPtv2Label, double> Probabilities);
+
+    /// <summary>A trained run of the experiment labelling <see cref="BoolqPtv2Input"/>s; from <c>LoadPredictor</c>.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public sealed class BoolqPtv2Predictor : global::System.IDisposable
+    {
+        private static readonly string[] LabelValues = { "false", "true" };
+
+        internal BoolqPtv2Predictor(global::DP.Runtime.Prediction.Predictor predictor)
+        {
+            Untyped = predictor;
+            if (!global::System.Linq.Enumerable.SequenceEqual(predictor.Labels, LabelValues)) { predictor.Dispose(); throw new global::System.InvalidOperationException("The run's labels (" + string.Join(", ", predictor.Labels) + ") are not the spec's (" + string.Join(", ", LabelValues) + "): rebuild after changing task.labels, or load another run."); }
+        }
+
+        /// <summary>The runtime predictor underneath (label values as text, the run and weights it loaded).</summary>
+        public global::DP.Runtime.Prediction.Predictor Untyped { get; }
+
+        public BoolqPtv2Prediction Predict(BoolqPtv2Input input) => Predict(new[] { input })[0];
+
+        /// <summary>Predictions in input order.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<BoolqPtv2Prediction> Predict(global::System.Collections.Generic.IEnumerable<BoolqPtv2Input> inputs)
+        {
+            var results = new global::System.Collections.Generic.List<BoolqPtv2Prediction>();
+            foreach (var p in Untyped.Predict(global::System.Linq.Enumerable.Select(inputs, i => i.Fields())))
+            {
+                var probabilities = new global::System.Collections.Generic.Dictionary<BoolqPtv2Label, double>();
+                foreach (var kv in p.Probabilities) probabilities[(BoolqPtv2Label)global::System.Array.IndexOf(LabelValues, kv.Key)] = kv.Value;
+                results.Add(new BoolqPtv2Prediction((BoolqPtv2Label)global::System.Array.IndexOf(LabelValues, p.Label), probabilities));
+            }
+            return results;
+        }
+
+        public void Dispose() => Untyped.Dispose();
     }
 }

@@ -180,7 +180,58 @@ namespace Demo.App
                 new string[] { "cb", "prompt", "0.3", "3" },
             });
 
+        /// <summary>The trained run <paramref name="run"/> (default the latest) with its best weights, or the checkpoint folder <paramref name="checkpoint"/>, ready to label new inputs.</summary>
+        public static RteSweepPredictor LoadPredictor(string? run = null, string? checkpoint = null) => new RteSweepPredictor(global::DP.Runtime.Prediction.Predictor.Load(CreateOptions(), run, checkpoint));
+
         /// <summary>Runs the experiment command line (train, evaluate, --set key=value overrides, sweep).</summary>
         public static int Run(string[] args) => global::DP.Runtime.Experiments.ExperimentCli.Run(CreateOptions(), args, ApplyOverride, Sweep);
+    }
+
+    /// <summary>One input of rte-sweep: the task's text fields.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public sealed record RteSweepInput(string Premise, string Hypothesis)
+    {
+        internal global::System.Collections.Generic.IReadOnlyDictionary<string, string> Fields() => new global::System.Collections.Generic.Dictionary<string, string> { ["premise"] = Premise, ["hypothesis"] = Hypothesis };
+    }
+
+    /// <summary>The labels of rte-sweep, in class order.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public enum RteSweepLabel { Entailment, NotEntailment }
+
+    /// <summary>A predicted label and each label's probability.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public sealed record RteSweepPrediction(RteSweepLabel Label, global::System.Collections.Generic.IReadOnlyDictionary<RteSweepLabel, double> Probabilities);
+
+    /// <summary>A trained run of the experiment labelling <see cref="RteSweepInput"/>s; from <c>LoadPredictor</c>.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
+    public sealed class RteSweepPredictor : global::System.IDisposable
+    {
+        private static readonly string[] LabelValues = { "entailment", "not_entailment" };
+
+        internal RteSweepPredictor(global::DP.Runtime.Prediction.Predictor predictor)
+        {
+            Untyped = predictor;
+            if (!global::System.Linq.Enumerable.SequenceEqual(predictor.Labels, LabelValues)) { predictor.Dispose(); throw new global::System.InvalidOperationException("The run's labels (" + string.Join(", ", predictor.Labels) + ") are not the spec's (" + string.Join(", ", LabelValues) + "): rebuild after changing task.labels, or load another run."); }
+        }
+
+        /// <summary>The runtime predictor underneath (label values as text, the run and weights it loaded).</summary>
+        public global::DP.Runtime.Prediction.Predictor Untyped { get; }
+
+        public RteSweepPrediction Predict(RteSweepInput input) => Predict(new[] { input })[0];
+
+        /// <summary>Predictions in input order.</summary>
+        public global::System.Collections.Generic.IReadOnlyList<RteSweepPrediction> Predict(global::System.Collections.Generic.IEnumerable<RteSweepInput> inputs)
+        {
+            var results = new global::System.Collections.Generic.List<RteSweepPrediction>();
+            foreach (var p in Untyped.Predict(global::System.Linq.Enumerable.Select(inputs, i => i.Fields())))
+            {
+                var probabilities = new global::System.Collections.Generic.Dictionary<RteSweepLabel, double>();
+                foreach (var kv in p.Probabilities) probabilities[(RteSweepLabel)global::System.Array.IndexOf(LabelValues, kv.Key)] = kv.Value;
+                results.Add(new RteSweepPrediction((RteSweepLabel)global::System.Array.IndexOf(LabelValues, p.Label), probabilities));
+            }
+            return results;
+        }
+
+        public void Dispose() => Untyped.Dispose();
     }
 }

@@ -7,8 +7,8 @@ using DP.Generators.Validation;
 namespace DP.Generators.Emit.CSharp;
 
 /// <summary>
-/// Emits one experiment class: SpecPath, CreateOptions (every option, typed, with the spec's values), ApplyOverride
-/// (every dotted key, parsed and range-checked) and Run; plus the example record for custom data.
+/// Emits one experiment class: SpecPath, CreateOptions (the method's options, typed, with the spec's values),
+/// ApplyOverride (the keys of the methods it runs), LoadPredictor and Run; plus the typed predictor's types.
 /// </summary>
 internal static class ExperimentEmitter
 {
@@ -39,19 +39,12 @@ internal static class ExperimentEmitter
         EmitTaskFactories(w, spec.Task);
         EmitApplyOverride(w, spec);
         SweepEmitter.Emit(w, spec);
+        PredictorEmitter.EmitLoad(w, spec);
         w.Line("/// <summary>Runs the experiment command line (train, evaluate, --set key=value overrides" + (spec.Sweep is null ? "" : ", sweep") + ").</summary>");
         w.Line("public static int Run(string[] args) => " + E + ".ExperimentCli.Run(CreateOptions(), args, ApplyOverride" + SweepEmitter.RunArgument(spec) + ");");
         w.Close();
 
-        if (spec.Task.Get("task.kind") == "custom" && spec.Task.Fields.Count > 0)
-        {
-            var recordName = spec.TypeName.Substring(0, spec.TypeName.Length - "Experiment".Length) + "Example";
-            var parameters = spec.Task.Fields.Select(f => "string " + SpecValidator.PropertyNameFor(f)).Concat(new[] { "string Label" });
-            w.Line();
-            w.Line("/// <summary>One record of the experiment's data: its text fields and its label value.</summary>");
-            w.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"DP.Generators\", \"" + GeneratorInfo.Version + "\")]");
-            w.Line("public sealed record " + recordName + "(" + string.Join(", ", parameters) + ");");
-        }
+        PredictorEmitter.EmitTypes(w, spec);
 
         if (hasNamespace) w.Close();
         return w.ToString();

@@ -1,3 +1,4 @@
+using DP.Generators.Model;
 using DP.Runtime.Data.Examples;
 using DP.Runtime.Experiments;
 
@@ -44,48 +45,51 @@ public static class SuperGlueTasks
 
     static string? YesNo(bool? label) => label switch { null => null, true => "true", false => "false" };
 
-    static readonly LabelWord[] NoYes = [new("false", "no"), new("true", "yes")];
+    // Fields and default label words are the spec schema's (one table for the build's checks and the runtime).
+    static IReadOnlyList<string> Fields(string task) => SpecSchema.SuperGlueFields(task);
+
+    static LabelWord[] Labels(string task) => SpecSchema.SuperGlueLabels(task).Select(l => new LabelWord(l.Key, l.Value)).ToArray();
 
     public static TaskDefinition Get(SuperGlueTask task) => task switch
     {
-        SuperGlueTask.RTE => new("rte", false, ["premise", "hypothesis"],
+        SuperGlueTask.RTE => new("rte", false, Fields("rte"),
             "sentence1: {premise} sentence2: {hypothesis}",
-            [new("entailment", "yes"), new("not_entailment", "no")], MetricKind.Accuracy,
+            Labels("rte"), MetricKind.Accuracy,
             path => SuperGlueReader.ReadRte(path)
                 .Select(r => new TaskExample(r.Source, F(("premise", r.Premise), ("hypothesis", r.Hypothesis)), r.Label, Idx: r.Idx))
                 .ToList()),
-        SuperGlueTask.BoolQ => new("boolq", false, ["question", "passage"],
-            "hypothesis: {question}. premise: {passage}", NoYes, MetricKind.Accuracy,
+        SuperGlueTask.BoolQ => new("boolq", false, Fields("boolq"),
+            "hypothesis: {question}. premise: {passage}", Labels("boolq"), MetricKind.Accuracy,
             path => SuperGlueReader.ReadBoolQ(path)
                 .Select(r => new TaskExample(r.Source, F(("question", r.Question), ("passage", r.Passage)), YesNo(r.Label), Idx: r.Idx))
                 .ToList()),
-        SuperGlueTask.CB => new("cb", false, ["premise", "hypothesis"],
+        SuperGlueTask.CB => new("cb", false, Fields("cb"),
             "sentence1: {premise} sentence2: {hypothesis}",
-            [new("entailment", "yes"), new("contradiction", "no"), new("neutral", "maybe")], MetricKind.AccuracyMacroF1,
+            Labels("cb"), MetricKind.AccuracyMacroF1,
             path => SuperGlueReader.ReadCb(path)
                 .Select(r => new TaskExample(r.Source, F(("premise", r.Premise), ("hypothesis", r.Hypothesis)), r.Label, Idx: r.Idx))
                 .ToList()),
-        SuperGlueTask.WiC => new("wic", false, ["word", "sentence1", "sentence2"],
-            "sentence1: {sentence1} sentence2: {sentence2} word: {word}", NoYes, MetricKind.Accuracy,
+        SuperGlueTask.WiC => new("wic", false, Fields("wic"),
+            "sentence1: {sentence1} sentence2: {sentence2} word: {word}", Labels("wic"), MetricKind.Accuracy,
             path => SuperGlueReader.ReadWic(path)
                 .Select(r => new TaskExample(r.Source,
                     F(("word", r.Word), ("sentence1", r.Sentence1), ("sentence2", r.Sentence2)), YesNo(r.Label), Idx: r.Idx))
                 .ToList()),
-        SuperGlueTask.WSC => new("wsc", false, ["text", "span1_text", "span2_text"],
-            "{text} question: does \"{span2_text}\" refer to \"{span1_text}\"?", NoYes, MetricKind.Accuracy,
+        SuperGlueTask.WSC => new("wsc", false, Fields("wsc"),
+            "{text} question: does \"{span2_text}\" refer to \"{span1_text}\"?", Labels("wsc"), MetricKind.Accuracy,
             path => SuperGlueReader.ReadWsc(path)
                 .Select(r => new TaskExample(r.Source,
                     F(("text", r.Text), ("span1_text", r.Span1Text), ("span2_text", r.Span2Text)), YesNo(r.Label), Idx: r.Idx))
                 .ToList()),
-        SuperGlueTask.MultiRC => new("multirc", false, ["passage", "question", "answer"],
-            "paragraph: {passage} question: {question} answer: {answer}", NoYes, MetricKind.MultiRc,
+        SuperGlueTask.MultiRC => new("multirc", false, Fields("multirc"),
+            "paragraph: {passage} question: {question} answer: {answer}", Labels("multirc"), MetricKind.MultiRc,
             path => SuperGlueReader.ReadMultiRc(path)
                 .Select(r => new TaskExample(r.Source,
                     F(("passage", r.Passage), ("question", r.Question), ("answer", r.Answer)), YesNo(r.Label),
                     Group: r.QuestionKey,
                     Idx: new System.Text.Json.Nodes.JsonObject { ["paragraph"] = r.PassageIdx, ["question"] = r.QuestionIdx, ["answer"] = r.AnswerIdx }))
                 .ToList()),
-        SuperGlueTask.COPA => new("copa", true, ["premise", "question", "choice1", "choice2", "choice"],
+        SuperGlueTask.COPA => new("copa", true, Fields("copa"),
             "premise: {premise} {question}: {choice}", [], MetricKind.Accuracy,
             path => SuperGlueReader.ReadCopa(path)
                 .Select(r => new TaskExample(r.Source,
@@ -93,7 +97,7 @@ public static class SuperGlueTasks
                     Choices: [new(r.Choice1, F(("choice", r.Choice1))), new(r.Choice2, F(("choice", r.Choice2)))],
                     Answer: r.Label, Idx: r.Idx))
                 .ToList()),
-        SuperGlueTask.ReCoRD => new("record", true, ["passage", "query", "entity"],
+        SuperGlueTask.ReCoRD => new("record", true, Fields("record"),
             "{query} [SEP] {passage}", [], MetricKind.Record,
             path => SuperGlueReader.ReadRecord(path).Select(RecordExample).ToList()),
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "unknown SuperGLUE task"),
