@@ -59,6 +59,9 @@ public interface ITrainableModel : IDisposable
     /// <summary>Called after every optimizer step (temperature annealing and the like).</summary>
     void OnOptimizerStep(long step);
 
+    /// <summary>The current Gumbel-softmax temperature, for a model that anneals one; null otherwise.</summary>
+    double? Temperature => null;
+
     /// <summary>State beyond parameters that a checkpoint must carry (e.g. the Gumbel temperature).</summary>
     IDictionary<string, double> ExtraState { get; }
 

@@ -12,6 +12,17 @@ namespace DP.Runtime.Tests.Training;
 public class TrainerTests
 {
     [Fact]
+    public void Steps_report_the_models_own_temperature_not_a_state_entry_named_like_one()
+    {
+        using var h = new TrainingHarness();
+        using var model = TrainingHarness.Model();
+        model.ExtraState["mixing_temperature"] = 2.0; // other state that merely has "temperature" in its name
+        var probe = new TemperatureProbe();
+        h.Run(TrainingHarness.Options(h.Dir, t => t.MaxSteps = 3), model, observer: probe);
+        Assert.Equal(new double?[] { null, null, null }, probe.Reported);
+    }
+
+    [Fact]
     public void ShortRunLearnsTheSyntheticTask()
     {
         using var h = new TrainingHarness();

@@ -88,3 +88,11 @@ internal sealed class LiveTensorProbe(params long[] steps) : ITrainingObserver
         if (steps.Contains(report.Step)) Live[report.Step] = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
     }
 }
+
+/// <summary>Records the temperature each step reports.</summary>
+internal sealed class TemperatureProbe : ITrainingObserver
+{
+    public List<double?> Reported { get; } = [];
+
+    public void OnStep(StepReport report) => Reported.Add(report.Temperature);
+}
