@@ -13,11 +13,16 @@ namespace DP.Runtime.Sweeps;
 /// </summary>
 public static class TrialConfig
 {
-    /// <summary>The train command line of a trial (without the verb): sweep-wide options first, the trial's own last.</summary>
-    public static List<string> TrainArguments(SweepTrial trial, IReadOnlyList<string> trainArgs, string trialFolder)
+    /// <summary>
+    /// The train command line of a trial (without the verb): sweep-wide options first, the trial's own last. A swept
+    /// key that does not apply to the trial's method (zipped axes give every trial a value, e.g. a pool size beside
+    /// method.kind finetune) is not passed: the trial runs as that method would without it.
+    /// </summary>
+    public static List<string> TrainArguments(SweepTrial trial, IReadOnlyList<string> trainArgs, string trialFolder, MethodKind specMethod)
     {
+        var method = trial.Get("method.kind") ?? SpecValues.MethodWord(specMethod);
         var args = new List<string>(trainArgs);
-        foreach (var o in trial.Overrides)
+        foreach (var o in trial.Overrides.Where(o => DP.Generators.Model.SpecSchema.AppliesTo(o.Key, method)))
         {
             args.Add("--set");
             args.Add(o.ToString());
@@ -30,7 +35,7 @@ public static class TrialConfig
     public static ExperimentOptions Resolve(ExperimentOptions defaults, SweepTrial trial, IReadOnlyList<string> trainArgs, string trialFolder, SpecOverride applyOverride)
     {
         var options = Clone(defaults);
-        CliArguments.Parse(TrainArguments(trial, trainArgs, trialFolder)).ApplyTo(options, applyOverride);
+        CliArguments.Parse(TrainArguments(trial, trainArgs, trialFolder, defaults.Method.Kind)).ApplyTo(options, applyOverride);
         return options;
     }
 

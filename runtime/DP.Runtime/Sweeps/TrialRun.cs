@@ -64,7 +64,7 @@ public static class TrialRun
         running.Write(view.Folder);
 
         var args = new List<string> { "train" };
-        args.AddRange(TrialConfig.TrainArguments(trial, context.TrainArgs, view.Folder));
+        args.AddRange(TrialConfig.TrainArguments(trial, context.TrainArgs, view.Folder, context.Defaults.Method.Kind));
         if (threads is int k) args.AddRange(["--set", "training.threads=" + k.ToString(CultureInfo.InvariantCulture)]);
         args.AddRange(["--resume", "auto"]);
         Console.WriteLine($"trial {trial.Index} ({trial.OverridesText}), attempt {running.Attempts}: train {string.Join(' ', args.Skip(1))}");

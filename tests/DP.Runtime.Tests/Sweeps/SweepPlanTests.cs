@@ -7,6 +7,23 @@ namespace DP.Runtime.Tests.Sweeps;
 public class SweepPlanTests
 {
     [Fact]
+    public void A_trial_gets_only_the_swept_keys_its_method_has()
+    {
+        // Zipped axes give every trial a value; fine-tuning has no prompt and no pool, prompt tuning no pool.
+        var sweep = new SweepDefinition(["method.kind", "method.position", "method.pool.size"],
+            [["finetune", "prefix", "0"], ["prompt", "prefix", "0"], ["dynamic", "instance", "4"]]);
+        var trials = SweepPlan.Trials(sweep);
+        string Args(int i) => string.Join(" ", TrialConfig.TrainArguments(trials[i], [], "out", MethodKind.Prompt));
+        Assert.Equal("--set method.kind=finetune --output out", Args(0));
+        Assert.Equal("--set method.kind=prompt --set method.position=prefix --output out", Args(1));
+        Assert.Equal("--set method.kind=dynamic --set method.position=instance --set method.pool.size=4 --output out", Args(2));
+
+        // Unswept method: the spec's.
+        var seeds = SweepPlan.Trials(new SweepDefinition(["method.pool.size", "training.seed"], [["4", "1"]]));
+        Assert.Equal("--set training.seed=1 --output out", string.Join(" ", TrialConfig.TrainArguments(seeds[0], [], "out", MethodKind.Prompt)));
+    }
+
+    [Fact]
     public void Folder_names_come_from_the_overrides_and_do_not_depend_on_the_index()
     {
         var sweep = new SweepDefinition(["method.kind", "training.learning_rate", "training.seed"],
