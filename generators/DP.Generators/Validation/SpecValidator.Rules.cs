@@ -71,12 +71,8 @@ public sealed partial class SpecValidator
                 "P-tuning v2 puts its prompts in front of every layer; write 'position: prefix' or remove it");
         }
 
-        var init = bound.Get("method.init")?.Text ?? "vocab";
+        var init = bound.Get("method.init")?.Text ?? SpecSchema.Find("method.init")!.DefaultText;
         var initText = bound.Get("method.init_text");
-        if (init == "text" && initText?.Text is null && method != "finetune")
-        {
-            Report(DiagnosticIds.Inconsistent, bound.Get("method.init")!.ValueSpan, "'init: text' needs the text to start from; add e.g. 'init_text: \"It was great\"' under method");
-        }
         if (initText is { Text: not null } && init != "text" && method != "finetune")
         {
             Report(DiagnosticIds.Inconsistent, initText.KeySpan, "'init_text' is used only with 'init: text'; write 'init: text' or remove init_text");
@@ -92,20 +88,22 @@ public sealed partial class SpecValidator
             Report(DiagnosticIds.Inconsistent, head.ValueSpan, "'kind: verbalizer' reads the label words through a masked-LM head (BERT) or T5's decoder, and the packaged " + packaged +
                 " has neither; use 'kind: linear' (or auto), or set backbone.source to a BertForMaskedLM or T5 folder");
         }
-        var initial = Number(bound.Get("method.gumbel.initial_temperature")?.Text ?? "1");
-        if (bound.Get("method.gumbel.min_temperature") is { } min && Number(min.Text!) > initial)
+        CheckValueRules(bound);
+    }
+
+    // The rules the values alone decide (SpecRules, shared with the runtime's check after --set), reported at the
+    // first of their keys the spec writes.
+    private void CheckValueRules(BoundSpec bound)
+    {
+        foreach (var breach in SpecRules.ValueRules(key => bound.Get(key)?.Text))
         {
-            Report(DiagnosticIds.Inconsistent, min.ValueSpan, "min_temperature " + min.Text + " is above initial_temperature " + Format(initial) + "; the temperature only decreases, so make min_temperature <= initial_temperature");
+            var at = breach.Keys.Select(k => bound.Get(k)).FirstOrDefault(v => v is not null);
+            if (at is not null) Report(DiagnosticIds.Inconsistent, at.ValueSpan, breach.Message);
         }
     }
 
     private void CheckTraining(BoundSpec bound, TaskSpec task)
     {
-        var maxSteps = Number(bound.Get("training.max_steps")?.Text ?? "200");
-        if (bound.Get("training.warmup_steps") is { } warmup && Number(warmup.Text!) > maxSteps)
-        {
-            Report(DiagnosticIds.Inconsistent, warmup.ValueSpan, "warmup_steps " + warmup.Text + " exceeds max_steps " + Format(maxSteps) + "; use at most max_steps warm-up steps");
-        }
         if (bound.Get("training.best_metric") is { } metric)
         {
             var kind = task.Get("task.kind")!;

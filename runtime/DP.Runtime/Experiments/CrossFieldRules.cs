@@ -1,10 +1,10 @@
 namespace DP.Runtime.Experiments;
 
 /// <summary>
-/// The spec's cross-field rules restated on typed options, so that <c>--set</c> overrides cannot produce a
-/// combination the build would have rejected. The generator checks the YAML (where it also knows which keys were
-/// written); here only values are known, so these are the rules whose breach is visible in the values and that the
-/// runtime would otherwise ignore silently (a warm-up that never ends, a setting of another method).
+/// The spec's cross-field rules on typed options, so that <c>--set</c> overrides cannot produce a combination the
+/// build would have rejected: the value rules the build states (SpecRules, compiled from the generator's source), the
+/// schema's method scopes, and the dynamic-only position and length policies. The build also has rules about which
+/// keys were written; here only values are known.
 /// </summary>
 public static class CrossFieldRules
 {
@@ -17,10 +17,8 @@ public static class CrossFieldRules
         var t = options.Training;
         string kind = KindName(m.Kind);
 
-        if (t.WarmupSteps > t.MaxSteps)
-            problems.Add($"training.warmup_steps {t.WarmupSteps} exceeds training.max_steps {t.MaxSteps}: the learning rate would never reach its peak; use at most max_steps warm-up steps.");
-        if (m.Gumbel.MinTemperature > m.Gumbel.InitialTemperature)
-            problems.Add($"method.gumbel.min_temperature {m.Gumbel.MinTemperature} is above method.gumbel.initial_temperature {m.Gumbel.InitialTemperature}; the temperature only decreases.");
+        // The rules between values, as the build states them (SpecRules, one source).
+        problems.AddRange(DP.Generators.Model.SpecRules.ValueRules(key => SpecOptionPaths.Text(options, key)).Select(b => b.Message + "."));
 
         if (m.Kind != MethodKind.Dynamic)
         {
@@ -33,8 +31,6 @@ public static class CrossFieldRules
             problems.Add($"method.position '{Lower(m.Position)}': P-tuning v2 (method.kind 'prefix') puts its prompts in front of every layer; set method.position=prefix.");
         // Settings of another method (the schema's method scopes) left at anything but their defaults.
         problems.AddRange(SpecValues.KeysOfAnotherMethod(SchemaDefaults.KeysSetForOtherMethods(options), options));
-        if (m.Kind != MethodKind.FineTune && m.Init == PromptInit.Text && string.IsNullOrWhiteSpace(m.InitText))
-            problems.Add("method.init 'text' needs method.init_text, the text the prompt starts from.");
         return problems;
     }
 

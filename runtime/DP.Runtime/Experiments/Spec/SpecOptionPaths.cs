@@ -37,6 +37,21 @@ internal static class SpecOptionPaths
         return text;
     }
 
+    /// <summary>A key's value as the schema's canonical text (choice words, invariant numbers); null for null.</summary>
+    public static string? Text(ExperimentOptions options, string key)
+    {
+        var option = SpecSchema.Find(key) ?? throw new InvalidOperationException($"'{key}' is not a key of the spec schema.");
+        return Read(options, option) switch
+        {
+            null => null,
+            Enum e => Word(option, e),
+            bool b => b ? "true" : "false",
+            int i => i.ToString(CultureInfo.InvariantCulture),
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            var other => other.ToString(),
+        };
+    }
+
     /// <summary>The spec word of a choice value.</summary>
     public static string Word(OptionDefinition option, Enum value) => option.Choices.Single(c => c.Member == value.ToString()).Word;
 
