@@ -19,7 +19,8 @@ public sealed record SweepArguments(
     string? Experiment,
     string? Baseline,
     string? Metric,
-    IReadOnlyList<string> TrainArgs)
+    IReadOnlyList<string> TrainArgs,
+    string? Split = null)
 {
     public const string Usage =
         "usage: <experiment> sweep plan|run|run-trial INDEX|report [options]\n" +
@@ -32,7 +33,8 @@ public sealed record SweepArguments(
         "  --parallel N          run: trials at a time (default: half the cores, at least 1)\n" +
         "  --threads K           torch threads per trial (default: cores / parallel)\n" +
         "  --baseline VALUE      report: the method.kind the others are compared with (default: the first swept one)\n" +
-        "  --metric NAME         report: the validation metric (default: each run's best_metric)\n" +
+        "  --metric NAME         report: the metric (default: the SuperGLUE task score, else each run's best_metric)\n" +
+        "  --split SET           report: validation (default) or test, the set of results.json scored\n" +
         "  --set key=value, --max-steps N, --data DIR: applied to every trial (part of its configuration)";
 
     public static SweepArguments Parse(IReadOnlyList<string> args)
@@ -55,7 +57,7 @@ public sealed record SweepArguments(
             index = i;
             start = 2;
         }
-        string? output = null, experiment = null, baseline = null, metric = null;
+        string? output = null, experiment = null, baseline = null, metric = null, split = null;
         int? parallel = null, threads = null;
         var train = new List<string>();
         for (int k = start; k < args.Count; k++)
@@ -81,6 +83,11 @@ public sealed record SweepArguments(
                 case "--experiment": experiment = Value(); break;
                 case "--baseline": baseline = Value(); break;
                 case "--metric": metric = Value(); break;
+                case "--split":
+                    split = Value();
+                    if (!Reports.SweepReport.Splits.Contains(split))
+                        throw new ArgumentException($"--split '{split}': use {string.Join(" or ", Reports.SweepReport.Splits)}.");
+                    break;
                 case "--set" or "--max-steps" or "--data":
                     train.Add(a);
                     train.Add(Value());
@@ -92,7 +99,7 @@ public sealed record SweepArguments(
             }
         }
         CliArguments.Parse(train); // the train options are checked once here, not in every trial
-        return new SweepArguments(verb, index, output, parallel, threads, experiment, baseline, metric, train);
+        return new SweepArguments(verb, index, output, parallel, threads, experiment, baseline, metric, train, split);
     }
 
     /// <summary>Default parallelism and threads from the core count: half the cores in processes, the rest as threads.</summary>

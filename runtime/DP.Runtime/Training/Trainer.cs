@@ -51,6 +51,12 @@ public sealed class Trainer
     /// </summary>
     public IReadOnlyList<IEvaluationSet> AuxiliaryValidation { get; init; } = [];
 
+    /// <summary>
+    /// The test set (<c>task.test_file</c>): scored once on the kept weights after training, never used to choose
+    /// them; its metrics (when it is labelled) go to results.json as <c>test</c>, its predictions beside them.
+    /// </summary>
+    public IEvaluationSet? Test { get; init; }
+
     /// <summary>How many checkpoints to keep on disk (the newest ones).</summary>
     public int KeepCheckpoints { get; init; } = 2;
 
@@ -233,10 +239,17 @@ public sealed class Trainer
                     options.Output.Plots && reporter.ChoosesLength ? run.PromptLengthPlotPath : null, reporter.MaxChoice);
             }
         }
+        IReadOnlyDictionary<string, double>? testMetrics = null;
+        if (Test is not null)
+        {
+            var scored = Evaluator.Evaluate(model, Test, Device, progress: Progress(Test));
+            if (options.Output.SavePredictions) run.WritePredictions(scored, Test);
+            testMetrics = scored.Metrics.Count > 0 ? scored.Metrics : null; // an unlabelled test file has none
+        }
         metrics.WriteCsv();
         if (options.Output.Plots)
             TrainingPlots.TrainingCurves(metrics.Records, bestMetric, validation?.Name ?? "validation", run.TrainingPlotPath);
-        var result = Result(state, bestMetric, interrupted: false, stoppedEarly, final, clock, lastCheckpoint, auxiliary);
+        var result = Result(state, bestMetric, interrupted: false, stoppedEarly, final, clock, lastCheckpoint, auxiliary, testMetrics);
         run.WriteResults(result);
         observer.OnEnd();
         return result;
@@ -324,7 +337,8 @@ public sealed class Trainer
 
     private TrainingResult Result(CheckpointState state, string bestMetric, bool interrupted, bool stoppedEarly,
         IReadOnlyDictionary<string, double>? validationMetrics, Stopwatch clock, string? lastCheckpoint,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? auxiliary = null) => new()
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? auxiliary = null,
+        IReadOnlyDictionary<string, double>? test = null) => new()
     {
         Experiment = options.Name,
         Steps = state.Step,
@@ -336,6 +350,7 @@ public sealed class Trainer
         BestStep = state.BestValue is null ? null : state.BestStep,
         Validation = validationMetrics,
         AuxiliaryValidation = auxiliary,
+        Test = test,
         SkippedBatches = state.SkippedBatches,
         Seconds = clock.Elapsed.TotalSeconds,
         LastCheckpoint = lastCheckpoint,

@@ -17,6 +17,8 @@ public class SweepReportTests
             case "method.kind": o.Method.Kind = Enum.Parse<MethodKind>(value, ignoreCase: true); break;
             case "training.seed": o.Training.Seed = int.Parse(value, CultureInfo.InvariantCulture); break;
             case "method.position": o.Method.Position = Enum.Parse<PositionPolicy>(value, ignoreCase: true); break;
+            case "task.superglue": o.Task.SuperGlue = Enum.Parse<SuperGlueTask>(value, ignoreCase: true); break;
+            case "task.max_length": o.Task.MaxLength = int.Parse(value, CultureInfo.InvariantCulture); break;
             default: throw new ArgumentException($"unknown key '{key}'.");
         }
     }
@@ -127,6 +129,58 @@ public class SweepReportTests
             Assert.Equal(("method.kind=dynamic method.position=instance", "method.kind=prompt method.position=prefix", 2),
                 (c.Configuration, c.Baseline, c.Difference.N));
             Assert.Equal(0.15, c.Difference.Mean, 9);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Scores_the_test_split_and_lines_up_methods_across_tasks_despite_keys_zipped_with_the_task()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var defaults = new ExperimentOptions { Name = "bench" };
+            defaults.Method.Position = PositionPolicy.Prefix;
+            defaults.Output.Dir = dir;
+            // (task, max length) zipped, × method, × seeds 1–2: what the accuracy benchmark's spec does.
+            var sweep = new SweepDefinition(["task.superglue", "task.max_length", "method.kind", "training.seed"],
+                (from task in new[] { ("rte", "128"), ("boolq", "256") }
+                 from method in new[] { "prompt", "prefix" }
+                 from seed in new[] { "1", "2" }
+                 select new[] { task.Item1, task.Item2, method, seed }).ToList());
+            var context = new SweepContext(defaults, Override, sweep, SweepFolder.For(defaults), []);
+            foreach (var trial in context.Trials)
+            {
+                var view = context.View(trial);
+                double test = (trial.Get("method.kind") == "prefix" ? 0.6 : 0.5) + (trial.Get("training.seed") == "2" ? 0.1 : 0)
+                              + (trial.Get("task.superglue") == "boolq" ? 0.2 : 0);
+                Directory.CreateDirectory(Path.Combine(view.Folder, "bench"));
+                File.WriteAllText(Path.Combine(view.Folder, "bench", "results.json"),
+                    JsonSerializer.Serialize(new { validation = new { accuracy = 0.9 }, test = new { accuracy = test } }));
+                new TrialState { Index = trial.Index, Status = TrialStatus.Finished, ExitCode = 0, ConfigSha256 = view.ConfigSha256! }.Write(view.Folder);
+            }
+
+            var onValidation = SweepReport.Build(context, null, null);
+            Assert.All(onValidation.Rows, r => Assert.Equal(0.9, r.Summary.Mean, 9));
+
+            var report = SweepReport.Build(context, null, null, SweepReport.TestSplit);
+            Assert.Equal(["method.kind=prefix", "method.kind=prompt"], report.Rows.Select(r => r.Configuration).Distinct().Order());
+            Assert.Equal(0.55, report.Rows.Single(r => r.Task == "rte" && r.Method == "prompt").Summary.Mean, 9);
+            var averages = report.Averages.ToDictionary(a => a.Configuration, a => a.Mean);
+            Assert.Equal(0.65, averages["method.kind=prompt"], 9); // (0.55 + 0.75) / 2
+            Assert.Equal(0.75, averages["method.kind=prefix"], 9);
+            Assert.Equal(2, report.Comparisons.Count);
+            Assert.All(report.Comparisons, c => Assert.Equal(0.1, c.Difference.Mean, 9));
+            Assert.Contains("--split 'dev'", Assert.Throws<ArgumentException>(() => SweepReport.Build(context, null, null, "dev")).Message);
+
+            Assert.Equal(ExperimentCli.Ok, SweepReportCommand.Run(context, null, null, SweepReport.TestSplit));
+            var md = File.ReadAllText(context.Folder.ReportPath("md"));
+            Assert.Contains("on the test set", md, StringComparison.Ordinal);
+            Assert.Contains("| configuration | rte | boolq | average |", md, StringComparison.Ordinal);
+            Assert.Contains("| method.kind=prompt | 55.0 ± 7.1 | 75.0 ± 7.1 | 65.0 |", md, StringComparison.Ordinal);
         }
         finally
         {
