@@ -18,6 +18,7 @@ public class SweepReportTests
             case "training.seed": o.Training.Seed = int.Parse(value, CultureInfo.InvariantCulture); break;
             case "method.position": o.Method.Position = Enum.Parse<PositionPolicy>(value, ignoreCase: true); break;
             case "task.superglue": o.Task.SuperGlue = Enum.Parse<SuperGlueTask>(value, ignoreCase: true); break;
+            case "method.pool.size": o.Method.PoolSize = int.Parse(value, CultureInfo.InvariantCulture); break;
             case "task.max_length": o.Task.MaxLength = int.Parse(value, CultureInfo.InvariantCulture); break;
             default: throw new ArgumentException($"unknown key '{key}'.");
         }
@@ -181,6 +182,40 @@ public class SweepReportTests
             Assert.Contains("on the test set", md, StringComparison.Ordinal);
             Assert.Contains("| configuration | rte | boolq | average |", md, StringComparison.Ordinal);
             Assert.Contains("| method.kind=prompt | 55.0 ± 7.1 | 75.0 ± 7.1 | 65.0 |", md, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Variants_of_one_method_kind_are_each_paired_with_the_baseline()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var defaults = new ExperimentOptions { Name = "variants" };
+            defaults.Task.Kind = DataKind.Custom;
+            defaults.Output.Dir = dir;
+            // prompt, dp with task position, dp with instance position and a pool: kind, position and pool size zipped.
+            string[][] methods = [["prompt", "prefix", "0"], ["dynamic", "task", "0"], ["dynamic", "instance", "4"]];
+            var sweep = new SweepDefinition(["method.kind", "method.position", "method.pool.size", "training.seed"],
+                methods.SelectMany(m => new[] { "1", "2" }.Select(seed => new[] { m[0], m[1], m[2], seed })).ToList());
+            var context = new SweepContext(defaults, Override, sweep, SweepFolder.For(defaults), []);
+            foreach (var trial in context.Trials)
+            {
+                var view = context.View(trial);
+                double accuracy = 0.5 + 0.1 * (trial.Index / 2) + (trial.Get("training.seed") == "2" ? 0.05 : 0);
+                Directory.CreateDirectory(Path.Combine(view.Folder, "variants"));
+                File.WriteAllText(Path.Combine(view.Folder, "variants", "results.json"), JsonSerializer.Serialize(new { validation = new { accuracy } }));
+                new TrialState { Index = trial.Index, Status = TrialStatus.Finished, ExitCode = 0, ConfigSha256 = view.ConfigSha256! }.Write(view.Folder);
+            }
+            var report = SweepReport.Build(context, "prompt", null);
+            Assert.Equal(2, report.Comparisons.Count);
+            Assert.Equal(0.1, report.Comparisons.Single(c => c.Configuration.Contains("position=task", StringComparison.Ordinal)).Difference.Mean, 9);
+            Assert.Equal(0.2, report.Comparisons.Single(c => c.Configuration.Contains("pool.size=4", StringComparison.Ordinal)).Difference.Mean, 9);
+            Assert.All(report.Comparisons, c => Assert.Equal(2, c.Difference.N));
         }
         finally
         {

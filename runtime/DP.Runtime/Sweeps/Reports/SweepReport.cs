@@ -84,11 +84,6 @@ public sealed record SweepReport(
         return parts.Count == 0 ? "(spec)" : string.Join(" ", parts);
     }
 
-    // Keys whose value follows from method.kind in every trial (zipped with it, e.g. method.position): a method is
-    // compared with the baseline's trial that has its own value of them.
-    private static HashSet<string> TiedToMethod(IReadOnlyList<SweepTrial> trials)
-        => TiedTo(trials, t => t.Get(MethodKey) ?? "", [MethodKey]);
-
     // Keys whose value follows from the task in every trial (zipped with it: its max length, its selection metric)
     // describe the task, not a configuration: left out of configurations, so rows of one method line up across tasks.
     private static HashSet<string> TiedToTask(IReadOnlyList<SweepTrial> trials)
@@ -104,7 +99,12 @@ public sealed record SweepReport(
 
     private static IReadOnlyList<Comparison> Compare(SweepContext context, List<TrialScore> scores, string baseline, HashSet<string> tiedToTask)
     {
-        var leaveOut = TiedToMethod(context.Trials);
+        // A method is paired with the baseline's trial that agrees on every key the baseline's own trials vary. Keys
+        // the baseline holds at one value (zipped with the methods, e.g. method.position, or swept for the others
+        // only) describe the method, not a setting both share: they are not matched.
+        var baselineTrials = context.Trials.Where(t => t.Get(MethodKey) == baseline).ToList();
+        var leaveOut = context.Trials.SelectMany(t => t.Overrides.Select(o => o.Key)).Distinct()
+            .Where(k => baselineTrials.Select(t => t.Get(k)).Distinct().Count() <= 1).ToHashSet();
         leaveOut.Add(MethodKey);
         leaveOut.UnionWith(tiedToTask);
         string Match(TrialScore s) => ConfigurationOf(context.Trials[s.Index], leaveOut);
