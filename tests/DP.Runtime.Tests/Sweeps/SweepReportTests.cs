@@ -90,6 +90,7 @@ public class SweepReportTests
             Assert.Equal(ExperimentCli.Ok, SweepReportCommand.Run(context, null, null));
             var md = File.ReadAllText(context.Folder.ReportPath("md"));
             Assert.Contains("| report-test | method.kind=prompt | 3 | 0.7000 ± 0.1000 |", md, StringComparison.Ordinal);
+            Assert.Contains("| method.kind=dynamic | 77.5 ± 3.5 (2) |\n", md, StringComparison.Ordinal); // one task: no average column
             Assert.Contains("| 8 | kind-prefix_seed-3 | method.kind=prefix training.seed=3 | pending |", md, StringComparison.Ordinal);
             var csv = File.ReadAllLines(context.Folder.ReportPath("csv"));
             Assert.Equal(3, csv.Length);

@@ -14,7 +14,7 @@ public static class SweepReportWriter
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Sweep report: {report.Experiment}\n\n");
         md.Append(CultureInfo.InvariantCulture, $"Metric: {report.Metric} on the {report.Split} set, mean ± sample standard deviation over seeds (n).\n\n");
-        if (report.Rows.Select(r => r.Task).Distinct().Count() > 1) AppendGrid(md, report);
+        if (report.Rows.Count > 0) AppendGrid(md, report);
         md.Append("| task | configuration | n | mean ± std |\n|---|---|---:|---:|\n");
         foreach (var r in report.Rows)
             md.Append(CultureInfo.InvariantCulture, $"| {r.Task} | {r.Configuration} | {r.Summary.N} | {F(r.Summary.Mean)}{(r.Summary.Std is double s ? " ± " + F(s) : "")} |\n");
@@ -45,8 +45,8 @@ public static class SweepReportWriter
     }
 
     /// <summary>
-    /// Configurations × tasks (and the average over tasks), as benchmark tables are read; in % when every score is a
-    /// fraction. A cell shows (n) when it has fewer seeds than the fullest cell.
+    /// Configurations × tasks (and, with several tasks, the average over them), as benchmark tables are read; in %
+    /// when every score is a fraction. A cell shows (n) when it has fewer seeds than the fullest cell.
     /// </summary>
     private static void AppendGrid(StringBuilder md, SweepReport report)
     {
@@ -55,8 +55,9 @@ public static class SweepReportWriter
         double scale = percent ? 100 : 1;
         string V(double v) => percent ? (v * scale).ToString("0.0", CultureInfo.InvariantCulture) : F(v);
         int most = report.Rows.Max(r => r.Summary.N);
-        md.Append(percent ? "In %.\n\n" : "").Append("| configuration | ").Append(string.Join(" | ", tasks)).Append(" | average |\n|---|");
-        md.Append(string.Concat(Enumerable.Repeat("---:|", tasks.Count + 1))).Append('\n');
+        bool average = tasks.Count > 1;
+        md.Append(percent ? "In %.\n\n" : "").Append("| configuration | ").Append(string.Join(" | ", tasks)).Append(average ? " | average |\n|---|" : " |\n|---|");
+        md.Append(string.Concat(Enumerable.Repeat("---:|", tasks.Count + (average ? 1 : 0)))).Append('\n');
         foreach (var configuration in report.Rows.Select(r => r.Configuration).Distinct())
         {
             md.Append("| ").Append(configuration).Append(" |");
@@ -65,8 +66,8 @@ public static class SweepReportWriter
                 var r = report.Rows.FirstOrDefault(x => x.Configuration == configuration && x.Task == task);
                 md.Append(r is null ? " – |" : $" {V(r.Summary.Mean)}{(r.Summary.Std is double sd ? " ± " + V(sd) : "")}{(r.Summary.N < most ? $" ({r.Summary.N})" : "")} |");
             }
-            var average = report.Averages.FirstOrDefault(a => a.Configuration == configuration);
-            md.Append(average is null ? " – |\n" : $" {V(average.Mean)} |\n");
+            var mean = report.Averages.FirstOrDefault(a => a.Configuration == configuration);
+            md.Append(!average ? "\n" : mean is null ? " – |\n" : $" {V(mean.Mean)} |\n");
         }
         md.Append('\n');
     }
