@@ -8,7 +8,6 @@ return name switch
     "speed" => SpeedBenchmark.Run(args[1..]),
     "soak" => DP.Benchmarks.Soak.SoakBenchmark.Run(args[1..]),
     "generator" => DP.Benchmarks.Generator.GeneratorBenchmark.Run(args[1..]),
-    "accuracy" => DP.Benchmarks.Accuracy.AccuracyBenchmark.Run(args[1..]),
     "micro" => DP.Benchmarks.Micro.MicroBenchmarks.Run(args[1..]),
     "padding" => DP.Benchmarks.Padding.PaddingBenchmark.Run(args[1..]),
     _ => Help(),
@@ -21,6 +20,6 @@ static int Help()
     Console.WriteLine("            " + DP.Benchmarks.Generator.GeneratorBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Micro.MicroBenchmarks.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Padding.PaddingBenchmark.Usage);
-    Console.WriteLine("            " + DP.Benchmarks.Accuracy.AccuracyOptions.Usage.Replace("\n", "\n            "));
+    Console.WriteLine("accuracy: a sweep spec of its own, eng/benchmarks/accuracy (docs/benchmarks.md)");
     return 2;
 }

@@ -71,7 +71,7 @@ internal static class SpecSchema
         Text("task.data_dir", T, "DataDir", "data", "folder holding the data files"),
         Text("task.train_file", T, "TrainFile", "train.jsonl", "training file inside data_dir"),
         Text("task.validation_file", T, "ValidationFile", "val.jsonl", "validation file inside data_dir"),
-        Text("task.test_file", T, "TestFile", null, "optional test file inside data_dir", nullable: true),
+        Text("task.test_file", T, "TestFile", null, "optional test file inside data_dir; scored on the kept weights after training (results.json test, when labelled)", nullable: true),
         Choice("task.format", T, "Format", "DataFormat", "jsonl", Words("jsonl", "Jsonl", "csv", "Csv"), "file format"),
         Text("task.label_field", T, "LabelField", "label", "record field holding the label"),
         Text("task.template", T, "Template", null, "text template over {field} names; empty = the task's default", nullable: true),

@@ -123,19 +123,17 @@ public static class ExperimentCli
         using var signals = new InterruptSignals(notices.Post);
         var result = ConsoleProgress.Run(observer =>
             new Trainer(experiment.Model, experiment.Data.Train, experiment.Data.Validation, options, run, observer)
-                { AuxiliaryValidation = experiment.Data.AuxiliaryValidation }
+                { AuxiliaryValidation = experiment.Data.AuxiliaryValidation, Test = experiment.Data.Test }
                 .Train(resume, signals.Token), notices);
         if (!result.Interrupted && experiment.Data.Test is { } test && options.Output.SavePredictions)
-        {
-            var predictions = Evaluator.Evaluate(experiment.Model, test, experiment.Device);
-            run.WritePredictions(predictions, test);
-            Console.WriteLine($"Test predictions: {run.PredictionsPath(predictions.SetName)}");
-        }
+            Console.WriteLine($"Test predictions: {run.PredictionsPath(test.Name)}");
         string? adapter = !result.Interrupted && experiment.Model.PeftRefusal() is null ? WritePeft(experiment.Model, run, options) : null;
         // Multitask: the other tasks' scores on the same weights, one row per metric.
         var auxiliaryRows = (result.AuxiliaryValidation ?? new Dictionary<string, IReadOnlyDictionary<string, double>>())
             .SelectMany(set => set.Value.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => ($"{set.Key} {kv.Key}", kv.Value.ToString("0.####", CultureInfo.InvariantCulture))));
+                .Select(kv => ($"{set.Key} {kv.Key}", kv.Value.ToString("0.####", CultureInfo.InvariantCulture))))
+            .Concat((result.Test ?? new Dictionary<string, double>()).OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => ($"test {kv.Key}", kv.Value.ToString("0.####", CultureInfo.InvariantCulture))));
         PrintResults(result.Experiment, result.Validation, auxiliaryRows.Concat(new (string, string)[]
         {
             ("steps", result.Steps.ToString(CultureInfo.InvariantCulture)),

@@ -21,7 +21,8 @@ public sealed record SweepArguments(
     string? Baseline,
     string? Metric,
     IReadOnlyList<string> TrainArgs,
-    ClusterOptions Cluster)
+    ClusterOptions Cluster,
+    string? Split = null)
 {
     public const string Usage =
         "usage: <experiment> sweep plan|run|run-trial INDEX|report|status|submit --slurm|manifest --kubernetes [options]\n" +
@@ -37,7 +38,8 @@ public sealed record SweepArguments(
         "  --parallel N          run: trials at a time (default: half the cores, at least 1)\n" +
         "  --threads K           torch threads per trial (default: cores / parallel)\n" +
         "  --baseline VALUE      report: the method.kind the others are compared with (default: the first swept one)\n" +
-        "  --metric NAME         report: the validation metric (default: each run's best_metric)\n" +
+        "  --metric NAME         report: the metric (default: the SuperGLUE task score, else each run's best_metric)\n" +
+        "  --split SET           report: validation (default) or test, the set of results.json scored\n" +
         "  --set key=value, --max-steps N, --data DIR: applied to every trial (part of its configuration)\n" +
         "cluster options (submit, manifest):\n" +
         "  --cpus N  --mem SIZE (16G)  --gpus N|TYPE:N  --max-parallel M   per task; M tasks at a time (%M, parallelism)\n" +
@@ -68,7 +70,7 @@ public sealed record SweepArguments(
             index = i;
             start = 2;
         }
-        string? output = null, experiment = null, baseline = null, metric = null;
+        string? output = null, experiment = null, baseline = null, metric = null, split = null;
         int? parallel = null, threads = null;
         bool slurm = false, kubernetes = false;
         var cluster = new ClusterOptions();
@@ -96,6 +98,11 @@ public sealed record SweepArguments(
                 case "--experiment": experiment = Value(); break;
                 case "--baseline": baseline = Value(); break;
                 case "--metric": metric = Value(); break;
+                case "--split":
+                    split = Value();
+                    if (!Reports.SweepReport.Splits.Contains(split))
+                        throw new ArgumentException($"--split '{split}': use {string.Join(" or ", Reports.SweepReport.Splits)}.");
+                    break;
                 case "--set" or "--max-steps" or "--data":
                     train.Add(a);
                     train.Add(Value());
@@ -118,7 +125,7 @@ public sealed record SweepArguments(
         if (kubernetes && verb != SweepVerb.Manifest) throw new ArgumentException("--kubernetes is an option of 'sweep manifest'.");
         CheckEngineOptions(verb, cluster);
         CliArguments.Parse(train); // the train options are checked once here, not in every trial
-        return new SweepArguments(verb, index, output, parallel, threads, experiment, baseline, metric, train, cluster);
+        return new SweepArguments(verb, index, output, parallel, threads, experiment, baseline, metric, train, cluster, split);
     }
 
     // Options that one engine has and the other lacks are refused rather than ignored.

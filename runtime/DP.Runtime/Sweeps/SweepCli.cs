@@ -44,7 +44,7 @@ public static class SweepCli
                 SweepVerb.Plan => Plan(context),
                 SweepVerb.RunTrial => TrialRun.Run(context, context.Trial(cli.TrialIndex!.Value), cli.Threads),
                 SweepVerb.Run => RunAll(context, cli, launcher ?? TrialLauncher.Current()),
-                SweepVerb.Report => Reports.SweepReportCommand.Run(context, cli.Baseline, cli.Metric),
+                SweepVerb.Report => Reports.SweepReportCommand.Run(context, cli.Baseline, cli.Metric, cli.Split),
                 SweepVerb.Status => SweepStatus.Run(context),
                 SweepVerb.Submit => Slurm.SlurmSubmit.Run(context, cli.Cluster, launcher ?? TrialLauncher.Current()),
                 SweepVerb.Manifest => Kubernetes.KubernetesManifestCommand.Run(context, cli.Cluster),

@@ -213,13 +213,23 @@ public sealed partial class Trainer
             if (options.Output.SavePredictions) run.WritePredictions(report, validation);
             WritePromptChoices(report);
         }
+        var test = ScoreTest();
         s.Metrics.WriteCsv();
         if (options.Output.Plots)
             TrainingPlots.TrainingCurves(s.Metrics.Records, bestMetric, validation?.Name ?? "validation", run.TrainingPlotPath);
-        var result = Result(s.State, bestMetric, interrupted: false, s.StoppedEarly, final, clock, s.LastCheckpoint, auxiliary);
+        var result = Result(s.State, bestMetric, interrupted: false, s.StoppedEarly, final, clock, s.LastCheckpoint, auxiliary, test);
         run.WriteResults(result);
         observer.OnEnd();
         return result;
+    }
+
+    // The test set, once, on the kept weights (never used to choose them); an unlabelled test file has no metrics.
+    private IReadOnlyDictionary<string, double>? ScoreTest()
+    {
+        if (Test is null) return null;
+        var scored = Evaluator.Evaluate(model, Test, Device, progress: Progress(Test));
+        if (options.Output.SavePredictions) run.WritePredictions(scored, Test);
+        return scored.Metrics.Count > 0 ? scored.Metrics : null;
     }
 
     // Only what the method chooses: fine-tuning, prompt tuning and fixed policies have no choices to show.

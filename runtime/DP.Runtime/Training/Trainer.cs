@@ -51,6 +51,12 @@ public sealed partial class Trainer
     /// </summary>
     public IReadOnlyList<IEvaluationSet> AuxiliaryValidation { get; init; } = [];
 
+    /// <summary>
+    /// The test set (<c>task.test_file</c>): scored once on the kept weights after training, never used to choose
+    /// them; its metrics (when it is labelled) go to results.json as <c>test</c>, its predictions beside them.
+    /// </summary>
+    public IEvaluationSet? Test { get; init; }
+
     /// <summary>How many checkpoints to keep on disk (the newest ones).</summary>
     public int KeepCheckpoints { get; init; } = 2;
 
@@ -162,7 +168,8 @@ public sealed partial class Trainer
 
     private TrainingResult Result(CheckpointState state, string bestMetric, bool interrupted, bool stoppedEarly,
         IReadOnlyDictionary<string, double>? validationMetrics, Stopwatch clock, string? lastCheckpoint,
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? auxiliary = null) => new()
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? auxiliary = null,
+        IReadOnlyDictionary<string, double>? test = null) => new()
     {
         Experiment = options.Name,
         Steps = state.Step,
@@ -174,6 +181,7 @@ public sealed partial class Trainer
         BestStep = state.BestValue is null ? null : state.BestStep,
         Validation = validationMetrics,
         AuxiliaryValidation = auxiliary,
+        Test = test,
         SkippedBatches = state.SkippedBatches,
         Seconds = clock.Elapsed.TotalSeconds,
         LastCheckpoint = lastCheckpoint,

@@ -17,6 +17,8 @@ public sealed class TrainingResult
     public IReadOnlyDictionary<string, double>? Validation { get; init; }
     /// <summary>Multitask: the other tasks' validation metrics for the same weights, by set name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? AuxiliaryValidation { get; init; }
+    /// <summary>Metrics of the test set (task.test_file) for the same weights; null without one or when it has no labels.</summary>
+    public IReadOnlyDictionary<string, double>? Test { get; init; }
     public long SkippedBatches { get; init; }
     public double Seconds { get; init; }
     public string? LastCheckpoint { get; init; }

@@ -72,6 +72,8 @@ public class SweepPlanTests
         Assert.Equal((SweepVerb.Run, 2, 1, "o"), (a.Verb, a.Parallel, a.Threads, a.Output));
         Assert.Equal(["--max-steps", "5", "--set", "training.batch_size=4"], a.TrainArgs);
         Assert.Equal(3, SweepArguments.Parse(["run-trial", "3"]).TrialIndex);
+        Assert.Equal("test", SweepArguments.Parse(["report", "--split", "test"]).Split);
+        Assert.Contains("--split 'val'", Assert.Throws<ArgumentException>(() => SweepArguments.Parse(["report", "--split", "val"])).Message);
         Assert.Contains("index", Assert.Throws<ArgumentException>(() => SweepArguments.Parse(["run-trial"])).Message);
         Assert.Contains("--parallel", Assert.Throws<ArgumentException>(() => SweepArguments.Parse(["run", "--parallel", "0"])).Message);
         Assert.Contains("--resume", Assert.Throws<ArgumentException>(() => SweepArguments.Parse(["run", "--resume"])).Message);

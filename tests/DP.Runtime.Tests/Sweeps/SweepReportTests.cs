@@ -72,6 +72,7 @@ public class SweepReportTests
             Assert.Equal(ExperimentCli.Ok, SweepReportCommand.Run(context, null, null));
             var md = File.ReadAllText(context.Folder.ReportPath("md"));
             Assert.Contains("| report-test | method.kind=prompt | 3 | 0.7000 ± 0.1000 |", md, StringComparison.Ordinal);
+            Assert.Contains("| method.kind=dynamic | 77.5 ± 3.5 (2) |\n", md, StringComparison.Ordinal); // one task: no average column
             Assert.Contains("| 8 | kind-prefix_seed-3 | method.kind=prefix training.seed=3 | pending |", md, StringComparison.Ordinal);
             var csv = File.ReadAllLines(context.Folder.ReportPath("csv"));
             Assert.Equal(3, csv.Length);
@@ -112,6 +113,92 @@ public class SweepReportTests
             Assert.Equal(("method.kind=dynamic method.position=instance", "method.kind=prompt method.position=prefix", 2),
                 (c.Configuration, c.Baseline, c.Difference.N));
             Assert.Equal(0.15, c.Difference.Mean, 9);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Scores_the_test_split_and_lines_up_methods_across_tasks_despite_keys_zipped_with_the_task()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var defaults = new ExperimentOptions { Name = "bench" };
+            defaults.Method.Position = PositionPolicy.Prefix;
+            defaults.Output.Dir = dir;
+            // (task, max length) zipped, × method, × seeds 1–2: what the accuracy benchmark's spec does.
+            var sweep = new SweepDefinition(["task.superglue", "task.max_length", "method.kind", "training.seed"],
+                (from task in new[] { ("rte", "128"), ("boolq", "256") }
+                 from method in new[] { "prompt", "prefix" }
+                 from seed in new[] { "1", "2" }
+                 select new[] { task.Item1, task.Item2, method, seed }).ToList());
+            var context = new SweepContext(defaults, SweepTestOverrides.Apply, sweep, SweepFolder.For(defaults), []);
+            foreach (var trial in context.Trials)
+            {
+                var view = context.View(trial);
+                double test = (trial.Get("method.kind") == "prefix" ? 0.6 : 0.5) + (trial.Get("training.seed") == "2" ? 0.1 : 0)
+                              + (trial.Get("task.superglue") == "boolq" ? 0.2 : 0);
+                Directory.CreateDirectory(Path.Combine(view.Folder, "bench"));
+                File.WriteAllText(Path.Combine(view.Folder, "bench", "results.json"),
+                    JsonSerializer.Serialize(new { validation = new { accuracy = 0.9 }, test = new { accuracy = test } }));
+                new TrialState { Index = trial.Index, Status = TrialStatus.Finished, ExitCode = 0, ConfigSha256 = view.ConfigSha256! }.Write(view.Folder);
+            }
+
+            var onValidation = SweepReport.Build(context, null, null);
+            Assert.All(onValidation.Rows, r => Assert.Equal(0.9, r.Summary.Mean, 9));
+
+            var report = SweepReport.Build(context, null, null, SweepReport.TestSplit);
+            Assert.Equal(["method.kind=prefix", "method.kind=prompt"], report.Rows.Select(r => r.Configuration).Distinct().Order());
+            Assert.Equal(0.55, report.Rows.Single(r => r.Task == "rte" && r.Method == "prompt").Summary.Mean, 9);
+            var averages = report.Averages.ToDictionary(a => a.Configuration, a => a.Mean);
+            Assert.Equal(0.65, averages["method.kind=prompt"], 9); // (0.55 + 0.75) / 2
+            Assert.Equal(0.75, averages["method.kind=prefix"], 9);
+            Assert.Equal(2, report.Comparisons.Count);
+            Assert.All(report.Comparisons, c => Assert.Equal(0.1, c.Difference.Mean, 9));
+            Assert.Contains("--split 'dev'", Assert.Throws<ArgumentException>(() => SweepReport.Build(context, null, null, "dev")).Message);
+
+            Assert.Equal(ExperimentCli.Ok, SweepReportCommand.Run(context, null, null, SweepReport.TestSplit));
+            var md = File.ReadAllText(context.Folder.ReportPath("md"));
+            Assert.Contains("on the test set", md, StringComparison.Ordinal);
+            Assert.Contains("| configuration | rte | boolq | average |", md, StringComparison.Ordinal);
+            Assert.Contains("| method.kind=prompt | 55.0 ± 7.1 | 75.0 ± 7.1 | 65.0 |", md, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Variants_of_one_method_kind_are_each_paired_with_the_baseline()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var defaults = new ExperimentOptions { Name = "variants" };
+            defaults.Task.Kind = DataKind.Custom;
+            defaults.Output.Dir = dir;
+            // prompt, dp with task position, dp with instance position and a pool: kind, position and pool size zipped.
+            string[][] methods = [["prompt", "prefix", "0"], ["dynamic", "task", "0"], ["dynamic", "instance", "4"]];
+            var sweep = new SweepDefinition(["method.kind", "method.position", "method.pool.size", "training.seed"],
+                methods.SelectMany(m => new[] { "1", "2" }.Select(seed => new[] { m[0], m[1], m[2], seed })).ToList());
+            var context = new SweepContext(defaults, SweepTestOverrides.Apply, sweep, SweepFolder.For(defaults), []);
+            foreach (var trial in context.Trials)
+            {
+                var view = context.View(trial);
+                double accuracy = 0.5 + 0.1 * (trial.Index / 2) + (trial.Get("training.seed") == "2" ? 0.05 : 0);
+                Directory.CreateDirectory(Path.Combine(view.Folder, "variants"));
+                File.WriteAllText(Path.Combine(view.Folder, "variants", "results.json"), JsonSerializer.Serialize(new { validation = new { accuracy } }));
+                new TrialState { Index = trial.Index, Status = TrialStatus.Finished, ExitCode = 0, ConfigSha256 = view.ConfigSha256! }.Write(view.Folder);
+            }
+            var report = SweepReport.Build(context, "prompt", null);
+            Assert.Equal(2, report.Comparisons.Count);
+            Assert.Equal(0.1, report.Comparisons.Single(c => c.Configuration.Contains("position=task", StringComparison.Ordinal)).Difference.Mean, 9);
+            Assert.Equal(0.2, report.Comparisons.Single(c => c.Configuration.Contains("pool.size=4", StringComparison.Ordinal)).Difference.Mean, 9);
+            Assert.All(report.Comparisons, c => Assert.Equal(2, c.Difference.N));
         }
         finally
         {

@@ -23,6 +23,9 @@ internal static class SweepTestOverrides
             case "method.kind": o.Method.Kind = Enum.Parse<MethodKind>(value, ignoreCase: true); break;
             case "training.seed": o.Training.Seed = int.Parse(value, CultureInfo.InvariantCulture); break;
             case "method.position": o.Method.Position = Enum.Parse<PositionPolicy>(value, ignoreCase: true); break;
+            case "task.superglue": o.Task.SuperGlue = Enum.Parse<SuperGlueTask>(value, ignoreCase: true); break;
+            case "method.pool.size": o.Method.PoolSize = int.Parse(value, CultureInfo.InvariantCulture); break;
+            case "task.max_length": o.Task.MaxLength = int.Parse(value, CultureInfo.InvariantCulture); break;
             default: throw new ArgumentException($"unknown key '{key}'.");
         }
     }

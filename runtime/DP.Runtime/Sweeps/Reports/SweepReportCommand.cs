@@ -5,9 +5,9 @@ namespace DP.Runtime.Sweeps.Reports;
 /// <summary><c>sweep report</c>: writes report.md, report.csv, report.json and report.png in the sweep folder.</summary>
 public static class SweepReportCommand
 {
-    public static int Run(SweepContext context, string? baseline, string? metric)
+    public static int Run(SweepContext context, string? baseline, string? metric, string? split = null)
     {
-        var report = SweepReport.Build(context, baseline, metric);
+        var report = SweepReport.Build(context, baseline, metric, split ?? SweepReport.ValidationSplit);
         Directory.CreateDirectory(context.Folder.Root);
         var markdown = SweepReportWriter.Markdown(report);
         File.WriteAllText(context.Folder.ReportPath("md"), markdown);

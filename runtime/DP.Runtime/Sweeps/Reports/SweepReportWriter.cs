@@ -13,7 +13,8 @@ public static class SweepReportWriter
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"# Sweep report: {report.Experiment}\n\n");
-        md.Append(CultureInfo.InvariantCulture, $"Metric: {report.Metric} on the validation set, mean ± sample standard deviation over seeds (n).\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Metric: {report.Metric} on the {report.Split} set, mean ± sample standard deviation over seeds (n).\n\n");
+        if (report.Rows.Count > 0) AppendGrid(md, report);
         md.Append("| task | configuration | n | mean ± std |\n|---|---|---:|---:|\n");
         foreach (var r in report.Rows)
             md.Append(CultureInfo.InvariantCulture, $"| {r.Task} | {r.Configuration} | {r.Summary.N} | {F(r.Summary.Mean)}{(r.Summary.Std is double s ? " ± " + F(s) : "")} |\n");
@@ -41,6 +42,34 @@ public static class SweepReportWriter
             foreach (var u in report.Unreported) md.Append(CultureInfo.InvariantCulture, $"| {u.Index} | {u.Folder} | {u.Overrides} | {u.State} |\n");
         }
         return md.ToString();
+    }
+
+    /// <summary>
+    /// Configurations × tasks (and, with several tasks, the average over them), as benchmark tables are read; in %
+    /// when every score is a fraction. A cell shows (n) when it has fewer seeds than the fullest cell.
+    /// </summary>
+    private static void AppendGrid(StringBuilder md, SweepReport report)
+    {
+        var tasks = report.Rows.Select(r => r.Task).Distinct().ToList();
+        bool percent = report.Rows.All(r => r.Scores.All(v => v is >= 0 and <= 1));
+        double scale = percent ? 100 : 1;
+        string V(double v) => percent ? (v * scale).ToString("0.0", CultureInfo.InvariantCulture) : F(v);
+        int most = report.Rows.Max(r => r.Summary.N);
+        bool average = tasks.Count > 1;
+        md.Append(percent ? "In %.\n\n" : "").Append("| configuration | ").Append(string.Join(" | ", tasks)).Append(average ? " | average |\n|---|" : " |\n|---|");
+        md.Append(string.Concat(Enumerable.Repeat("---:|", tasks.Count + (average ? 1 : 0)))).Append('\n');
+        foreach (var configuration in report.Rows.Select(r => r.Configuration).Distinct())
+        {
+            md.Append("| ").Append(configuration).Append(" |");
+            foreach (var task in tasks)
+            {
+                var r = report.Rows.FirstOrDefault(x => x.Configuration == configuration && x.Task == task);
+                md.Append(r is null ? " – |" : $" {V(r.Summary.Mean)}{(r.Summary.Std is double sd ? " ± " + V(sd) : "")}{(r.Summary.N < most ? $" ({r.Summary.N})" : "")} |");
+            }
+            var mean = report.Averages.FirstOrDefault(a => a.Configuration == configuration);
+            md.Append(!average ? "\n" : mean is null ? " – |\n" : $" {V(mean.Mean)} |\n");
+        }
+        md.Append('\n');
     }
 
     public static void Csv(SweepReport report, string path)
