@@ -35,7 +35,7 @@ public sealed record SweepArguments(
         "  manifest --kubernetes write a Kubernetes Indexed Job running every trial (kubernetes/job-NNN.yaml)\n" +
         "options:\n" +
         "  --output DIR          override outputs.dir (the sweep folder is DIR/<experiment>-sweep)\n" +
-        "  --parallel N          run: trials at a time (default: half the cores, at least 1)\n" +
+        "  --parallel N          run: trials at a time (default: one per core, as memory allows: 2 GiB each)\n" +
         "  --threads K           torch threads per trial (default: cores / parallel)\n" +
         "  --baseline VALUE      report: the method.kind the others are compared with (default: the first swept one)\n" +
         "  --metric NAME         report: the metric (default: the SuperGLUE task score, else each run's best_metric)\n" +
@@ -143,9 +143,16 @@ public sealed record SweepArguments(
     }
 
     /// <summary>Default parallelism and threads from the core count: half the cores in processes, the rest as threads.</summary>
-    public (int Parallel, int Threads) Resources(int cores, int trials)
+    /// <summary>Memory a trial of a small backbone may peak at (docs/benchmarks.md: 1.2–2.9 GB for MiniLM runs).</summary>
+    public const double GiBPerTrial = 2;
+
+    // One single-threaded trial per core, as far as memory allows: on the 2-core EPYC (2026-12-02, idle) 8 CB trials
+    // of 30 steps took 198 s at 2 x 1 thread and 246 s at 1 x 2 (a trial's start-up, data loading and small
+    // evaluation batches do not scale with threads; two processes keep both cores busy).
+    public (int Parallel, int Threads) Resources(int cores, int trials, double memoryGiB)
     {
-        var parallel = Parallel ?? Math.Clamp(cores / 2, 1, Math.Max(1, trials));
+        var byMemory = (int)Math.Max(1, Math.Floor(memoryGiB / GiBPerTrial));
+        var parallel = Parallel ?? Math.Clamp(Math.Min(cores, byMemory), 1, Math.Max(1, trials));
         var threads = Threads ?? Math.Max(1, cores / parallel);
         return (parallel, threads);
     }

@@ -85,7 +85,7 @@ public static class SweepCli
     {
         var views = context.Trials.Select(context.View).ToList();
         var todo = views.Where(v => v.CanRun).ToList();
-        var (parallel, threads) = cli.Resources(Environment.ProcessorCount, todo.Count);
+        var (parallel, threads) = cli.Resources(Environment.ProcessorCount, todo.Count, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024));
         Console.WriteLine($"{context.Defaults.Name}: {context.Trials.Count} trials, {views.Count(v => v.Status == TrialStatus.Finished)} finished, " +
                           $"{todo.Count} to run, {parallel} at a time with {threads} thread(s) each; sweep folder {context.Folder.Root}");
         foreach (var v in views.Where(v => v.Status == TrialStatus.Changed || v.Options is null))

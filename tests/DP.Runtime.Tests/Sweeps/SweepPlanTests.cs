@@ -82,13 +82,15 @@ public class SweepPlanTests
     }
 
     [Fact]
-    public void Default_resources_split_the_cores_between_processes_and_threads()
+    public void Default_resources_run_a_trial_per_core_as_memory_allows()
     {
         var none = SweepArguments.Parse(["run"]);
-        Assert.Equal((1, 2), none.Resources(cores: 2, trials: 8));
-        Assert.Equal((8, 2), none.Resources(cores: 16, trials: 8));
-        Assert.Equal((2, 8), none.Resources(cores: 16, trials: 2));
-        Assert.Equal((2, 1), SweepArguments.Parse(["run", "--parallel", "2"]).Resources(cores: 2, trials: 8));
+        Assert.Equal((2, 1), none.Resources(cores: 2, trials: 8, memoryGiB: 24));
+        Assert.Equal((8, 2), none.Resources(cores: 16, trials: 8, memoryGiB: 128));
+        Assert.Equal((2, 8), none.Resources(cores: 16, trials: 2, memoryGiB: 128));
+        Assert.Equal((4, 4), none.Resources(cores: 16, trials: 16, memoryGiB: 8));  // 2 GiB a trial
+        Assert.Equal((1, 2), none.Resources(cores: 2, trials: 8, memoryGiB: 1));
+        Assert.Equal((1, 2), SweepArguments.Parse(["run", "--parallel", "1"]).Resources(cores: 2, trials: 8, memoryGiB: 24));
     }
 
     [Fact]
