@@ -98,7 +98,9 @@ public sealed class DpSpecGenerator : IIncrementalGenerator
         {
             foreach (var spec in model.Specs)
             {
-                context.AddSource(spec.TypeName + ".g.cs", SourceText.From(ExperimentEmitter.Emit(spec, model.RootNamespace), Encoding.UTF8));
+                // With several specs the entry point picks one by --experiment NAME: a sweep's trials are started the same way.
+                var selectedByName = model.EmitEntryPoint && model.Specs.Count > 1;
+                context.AddSource(spec.TypeName + ".g.cs", SourceText.From(ExperimentEmitter.Emit(spec, model.RootNamespace, selectedByName), Encoding.UTF8));
             }
             if (model.EmitEntryPoint)
             {

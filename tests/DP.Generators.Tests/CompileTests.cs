@@ -30,4 +30,19 @@ public class CompileTests
         Assert.Contains("public enum _2024ReviewsLabel { Pos, Neg }", run.Source("_2024ReviewsExperiment.g.cs"), StringComparison.Ordinal);
         Assert.Empty(run.CompileProblems());
     }
+
+    [Fact]
+    public void In_a_program_with_several_specs_sweep_trials_start_with_the_experiment_selector()
+    {
+        // The entry point picks the spec by --experiment NAME and strips it; a trial started without it would not know
+        // which experiment it belongs to.
+        var run = GeneratorHarness.Run(new[] { ("specs/a.dp.yaml", SampleSpecs.SweepSuperGlue), ("specs/b.dp.yaml", SampleSpecs.PromptSuperGlue) });
+        Assert.Empty(run.Diagnostics);
+        var sweep = run.Source("RteSweepExperiment.g.cs");
+        Assert.Contains("ExperimentCli.Run(CreateOptions(), args, ApplyOverride, Sweep, global::DP.Runtime.Sweeps.TrialLauncher.Current(\"--experiment\", ExperimentName));", sweep, StringComparison.Ordinal);
+        Assert.Empty(run.CompileProblems());
+
+        var alone = GeneratorHarness.Run("specs/a.dp.yaml", SampleSpecs.SweepSuperGlue);
+        Assert.Contains("ExperimentCli.Run(CreateOptions(), args, ApplyOverride, Sweep);", alone.Source("RteSweepExperiment.g.cs"), StringComparison.Ordinal);
+    }
 }

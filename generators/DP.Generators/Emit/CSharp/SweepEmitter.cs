@@ -13,7 +13,12 @@ internal static class SweepEmitter
     private const string Definition = "global::DP.Runtime.Sweeps.SweepDefinition";
 
     /// <summary>The argument the experiment's Run passes to ExperimentCli for its sweep.</summary>
-    public static string RunArgument(ExperimentSpec spec) => spec.Sweep is null ? "" : ", Sweep";
+    /// <summary>
+    /// The arguments the experiment's Run passes to ExperimentCli for its sweep; in a program that picks its spec by
+    /// <c>--experiment NAME</c>, the trials' launcher starts the program with that selector too.
+    /// </summary>
+    public static string RunArgument(ExperimentSpec spec, bool selectedByName) => spec.Sweep is null ? ""
+        : selectedByName ? ", Sweep, global::DP.Runtime.Sweeps.TrialLauncher.Current(\"--experiment\", ExperimentName)" : ", Sweep";
 
     public static void Emit(CodeWriter w, ExperimentSpec spec)
     {
