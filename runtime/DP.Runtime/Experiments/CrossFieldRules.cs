@@ -14,7 +14,6 @@ public static class CrossFieldRules
         ArgumentNullException.ThrowIfNull(options);
         var problems = new List<string>();
         var m = options.Method;
-        var t = options.Training;
         string kind = KindName(m.Kind);
 
         // The rules between values, as the build states them (SpecRules, one source).

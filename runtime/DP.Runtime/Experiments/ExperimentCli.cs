@@ -215,17 +215,16 @@ public static class ExperimentCli
     /// </summary>
     internal static (RunFolder Run, string Source) LoadWeights(ITrainableModel model, ExperimentFolder experiment, string? runName, string? checkpoint)
     {
-        var cli = (Run: runName, Resume: checkpoint);
-        RunFolder Named() => cli.Run is not null ? experiment.Run(cli.Run)
+        RunFolder Named() => runName is not null ? experiment.Run(runName)
             : experiment.LatestRun() ?? throw new CheckpointException($"No runs in {experiment.Root}: run 'train' first (or pass --resume CHECKPOINT).");
-        if (cli.Resume is { } resume && resume != "auto")
+        if (checkpoint is { } resume && resume != "auto")
         {
             var folder = CheckpointStore.Resolve(resume);
             CheckpointStore.LoadWeights(folder, model);
-            return (cli.Run is null ? ExperimentFolder.OwnerOf(folder) ?? Named() : Named(), folder);
+            return (runName is null ? ExperimentFolder.OwnerOf(folder) ?? Named() : Named(), folder);
         }
         var run = Named();
-        if (cli.Resume is null && Directory.Exists(run.BestDir))
+        if (checkpoint is null && Directory.Exists(run.BestDir))
         {
             BestWeights.Load(run, model);
             return (run, BestWeights.WeightsPath(run));
