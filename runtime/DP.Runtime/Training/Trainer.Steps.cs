@@ -30,6 +30,8 @@ public sealed partial class Trainer
         public MetricsLog Metrics { get; } = metrics;
         public TensorBoardLog? TensorBoard { get; } = tensorBoard;
         public IReadOnlyList<ModelBatch> Batches { get; set; } = batches;
+        /// <summary>The parameters gradient clipping reads, gathered once.</summary>
+        public List<Parameter> Trainable { get; } = [];
         public string? LastCheckpoint { get; set; } = checkpointFolder;
         public long LastCheckpointStep { get; set; } = checkpointFolder is null ? -1 : state.Step;
         public bool StoppedEarly { get; set; }
@@ -80,7 +82,9 @@ public sealed partial class Trainer
         var tensorBoard = options.Output.TensorBoard ? new TensorBoardLog(run.TensorBoardDir) : null;
         run.WriteConfig(options);
         var schedule = new LearningRateSchedule(t.Schedule, t.WarmupSteps, t.MaxSteps);
-        return new Session(optimizer, schedule, store, state, metrics, tensorBoard, checkpointFolder, EpochBatches(state.Epoch));
+        var session = new Session(optimizer, schedule, store, state, metrics, tensorBoard, checkpointFolder, EpochBatches(state.Epoch));
+        session.Trainable.AddRange(model.ParameterGroups.SelectMany(g => g.Parameters));
+        return session;
     }
 
     // This step's micro-batches, picked outside any dispose scope (they belong to the batch source), moving to the
@@ -136,7 +140,7 @@ public sealed partial class Trainer
             }
             if (used > 0)
             {
-                if (t.ClipNorm > 0) nn.utils.clip_grad_norm_(model.ParameterGroups.SelectMany(g => g.Parameters).ToList(), t.ClipNorm);
+                if (t.ClipNorm > 0) nn.utils.clip_grad_norm_(s.Trainable, t.ClipNorm);
                 s.Optimizer.step();
             }
         }
