@@ -46,7 +46,7 @@ public sealed class Predictor : IDisposable
     public IReadOnlyList<string> Labels => _task.Info.LabelNames;
 
     /// <summary>The text fields an input gives (the template's fields).</summary>
-    public IReadOnlyList<string> Fields => _task.Fields;
+    public IReadOnlyList<string> Fields => _task.Definition.Fields;
 
     /// <summary>
     /// Loads the experiment's run <paramref name="run"/> (a run folder name such as <c>run-002</c>; default the latest):
@@ -85,7 +85,7 @@ public sealed class Predictor : IDisposable
     public IReadOnlyList<TaskExample> ReadInputs(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"input file not found: {Path.GetFullPath(path)}", path);
-        return _task.Read(path);
+        return _task.Definition.Read(path);
     }
 
     /// <summary>Predictions for examples read by <see cref="ReadInputs"/>, in their order.</summary>
@@ -110,7 +110,7 @@ public sealed class Predictor : IDisposable
                 var values = p.data<float>().ToArray();
                 var classes = (int)p.shape[1];
                 for (var i = 0; i < batch.Size; i++)
-                    probabilities[row[batch.ExampleKeys[i]]] = values.Skip(i * classes).Take(classes).Select(v => (double)v).ToArray();
+                    probabilities[row[batch.ExampleKeys[i]]] = Array.ConvertAll(values[(i * classes)..((i + 1) * classes)], v => (double)v);
             }
         }
         finally

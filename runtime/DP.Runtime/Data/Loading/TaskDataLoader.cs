@@ -144,7 +144,7 @@ public static class TaskDataLoader
         var definition = Definition(options, name);
         var where = taskId == 0 ? "task" : $"task.multitask[{taskId - 1}]";
         var (labels, metric, encoder, layout, positive, template) = Head(options, definition, taskId, tokenizer, where, []);
-        return new TaskDescription(Info(taskId, definition, options.Kind == DataKind.Custom, labels, metric, tokenizer, 0, 0, template, where), definition.Fields, encoder, layout, metric, positive, definition.Read);
+        return new TaskDescription(Info(taskId, definition, options.Kind == DataKind.Custom, labels, metric, tokenizer, 0, 0, template, where), definition, encoder, layout, metric, positive);
     }
 
     static TaskDefinition Definition(TaskOptions options, string? customName) => options.Kind == DataKind.SuperGlue

@@ -57,9 +57,8 @@ public sealed record TaskInfo(
 /// <summary>A task without its data files (<see cref="TaskDataLoader.Describe"/>): what predicting on new inputs needs.</summary>
 public sealed record TaskDescription(
     TaskInfo Info,
-    IReadOnlyList<string> Fields,
+    DP.Runtime.Data.SuperGlue.TaskDefinition Definition,
     TaskEncoder Encoder,
     DP.Runtime.Data.Batching.BatchLayout Layout,
     DP.Runtime.Data.SuperGlue.MetricKind Metric,
-    int PositiveClass,
-    Func<string, List<DP.Runtime.Data.Examples.TaskExample>> Read);
+    int PositiveClass);
