@@ -1,4 +1,3 @@
-using System.Globalization;
 using DP.Generators.Model;
 using DP.Runtime.Experiments;
 using Xunit;
@@ -16,26 +15,6 @@ public class SchemaDefaultsTests
     [Theory]
     [MemberData(nameof(Keys))]
     public void A_new_options_object_holds_the_schema_default(string key)
-    {
-        var option = SpecSchema.Find(key)!;
-        var options = new ExperimentOptions();
-        object? target = option.Scope == OptionScope.Task ? options.Task : options;
-        foreach (var name in option.PropertyPath.Split('.'))
-        {
-            var property = target!.GetType().GetProperty(name) ?? throw new InvalidOperationException($"{key}: no property {name}");
-            // few_shot is null until a spec asks for sampling: its keys' defaults are those of a new FewShotOptions.
-            target = property.GetValue(target) ?? (property.PropertyType == typeof(FewShotOptions) ? new FewShotOptions() : null);
-        }
-        Assert.Equal(option.DefaultText, Canonical(option, target));
-    }
-
-    private static string? Canonical(OptionDefinition option, object? value) => value switch
-    {
-        null => null,
-        bool b => b ? "true" : "false",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        int i => i.ToString(CultureInfo.InvariantCulture),
-        Enum e => option.Choices.Single(c => c.Member == e.ToString()).Word,
-        _ => (string)value,
-    };
+        // few_shot is null until a spec asks for sampling: its keys read as those of a new FewShotOptions.
+        => Assert.Equal(SpecSchema.Find(key)!.DefaultText, SpecOptionPaths.Text(new ExperimentOptions(), key));
 }
