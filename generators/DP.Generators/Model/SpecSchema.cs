@@ -185,6 +185,9 @@ internal static class SpecSchema
     /// <summary>The scope of a method-specific key; null when the key applies to every method.</summary>
     public static MethodScope? ScopeOf(string key) => MethodScopes.FirstOrDefault(s => s.Keys.Contains(key));
 
+    /// <summary>The method-specific keys that <paramref name="method"/> does not have.</summary>
+    public static IEnumerable<string> KeysNotFor(string method) => MethodScopes.Where(s => !s.Methods.Contains(method)).SelectMany(s => s.Keys);
+
     public static bool AppliesTo(string key, string method) => ScopeOf(key) is not { } scope || scope.Methods.Contains(method);
 
     private static readonly Dictionary<string, OptionDefinition> ByKey = Options.ToDictionary(o => o.Key);

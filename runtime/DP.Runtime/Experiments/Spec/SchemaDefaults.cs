@@ -17,7 +17,7 @@ internal static class SchemaDefaults
     public static void ResetForSwitchedMethod(ExperimentOptions options, IReadOnlySet<string> setKeys)
     {
         var method = SpecValues.MethodWord(options.Method.Kind);
-        foreach (var key in SpecSchema.MethodScopes.Where(s => !s.Methods.Contains(method)).SelectMany(s => s.Keys))
+        foreach (var key in SpecSchema.KeysNotFor(method))
         {
             Reset(options, SpecSchema.Find(key)!);
         }
@@ -31,7 +31,7 @@ internal static class SchemaDefaults
     public static IEnumerable<string> KeysSetForOtherMethods(ExperimentOptions options)
     {
         var method = SpecValues.MethodWord(options.Method.Kind);
-        foreach (var key in SpecSchema.MethodScopes.Where(s => !s.Methods.Contains(method)).SelectMany(s => s.Keys))
+        foreach (var key in SpecSchema.KeysNotFor(method))
         {
             // task/instance policies have their own rule (they need dynamic prompting, whatever else applies).
             if (key is "method.position" or "method.length") continue;
