@@ -50,25 +50,9 @@ internal static class ExperimentEmitter
         return w.ToString();
     }
 
-    // The methods this experiment can run: its own, and every method.kind its sweep tries.
-    private static IReadOnlyList<string> Methods(ExperimentSpec spec)
-    {
-        var methods = new List<string> { spec.Get("method.kind")! };
-        var axis = spec.Sweep is { } sweep ? sweep.Keys.ToList().IndexOf("method.kind") : -1;
-        if (axis >= 0) methods.AddRange(spec.Sweep!.Trials.Select(t => t.Values[axis]));
-        return methods.Distinct().ToArray();
-    }
-
-    // Only the keys of the methods it can run: a key of another method is refused by the runtime with its method.
-    private static IEnumerable<OptionDefinition> OverridableOptions(ExperimentSpec spec)
-    {
-        var methods = Methods(spec);
-        return SpecSchema.Options.Where(o => methods.Any(m => SpecSchema.AppliesTo(o.Key, m)));
-    }
-
     private static void EmitKeys(CodeWriter w, ExperimentSpec spec)
     {
-        var methods = string.Join(", ", Methods(spec).Select(CSharpLiteral.String));
+        var methods = string.Join(", ", ExperimentPlan.Methods(spec).Select(CSharpLiteral.String));
         w.Line("/// <summary>Every key <see cref=\"ApplyOverride\"/> accepts (dotted spec keys of the methods this experiment runs).</summary>");
         w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys { get; } = " + Helper + ".KeysFor(" + methods + ");");
         w.Line();
@@ -80,10 +64,9 @@ internal static class ExperimentEmitter
         w.Open("public static " + E + ".ExperimentOptions CreateOptions()");
         w.Line("var options = new " + E + ".ExperimentOptions();");
         w.Line("options.Name = " + CSharpLiteral.String(spec.Name) + ";");
-        foreach (var setting in spec.Settings.Where(s => SpecSchema.AppliesTo(s.Key, spec.Get("method.kind")!)))
+        foreach (var (option, text) in ExperimentPlan.ExperimentSettings(spec))
         {
-            var option = SpecSchema.Find(setting.Key)!;
-            w.Line("options." + option.PropertyPath + " = " + CSharpLiteral.Value(option, setting.Text) + ";");
+            w.Line("options." + option.PropertyPath + " = " + CSharpLiteral.Value(option, text) + ";");
         }
         w.Line("options.Task = CreateTask();");
         w.Line("return options;");
@@ -104,11 +87,9 @@ internal static class ExperimentEmitter
     {
         w.Open("private static " + E + ".TaskOptions " + name + "()");
         w.Line("var task = new " + E + ".TaskOptions();");
-        foreach (var setting in task.Settings)
+        foreach (var (option, text) in ExperimentPlan.TaskSettings(task))
         {
-            var option = SpecSchema.Find(setting.Key)!;
-            if (option.PropertyPath.StartsWith("FewShot.", System.StringComparison.Ordinal)) continue;
-            w.Line("task." + option.PropertyPath + " = " + CSharpLiteral.Value(option, setting.Text) + ";");
+            w.Line("task." + option.PropertyPath + " = " + CSharpLiteral.Value(option, text) + ";");
         }
         w.Line("task.Fields = new global::System.Collections.Generic.List<string> { " + string.Join(", ", task.Fields.Select(CSharpLiteral.String)) + (task.Fields.Count > 0 ? " " : "") + "};");
         var labels = task.Labels.Select(l => "new " + E + ".LabelWord(" + CSharpLiteral.String(l.Value) + ", " + CSharpLiteral.String(l.Word) + ")");
@@ -143,7 +124,7 @@ internal static class ExperimentEmitter
         w.Line("if (value is null) throw new global::System.ArgumentNullException(nameof(value));");
         w.Open("switch (key)");
         w.Line("case \"experiment\": options.Name = " + Helper + ".Name(key, value); return;");
-        foreach (var option in OverridableOptions(spec))
+        foreach (var option in ExperimentPlan.OverridableOptions(spec))
         {
             var target = option.Scope == OptionScope.Task ? "options.Task." : "options.";
             if (option.PropertyPath.StartsWith("FewShot.", System.StringComparison.Ordinal))
@@ -162,13 +143,6 @@ internal static class ExperimentEmitter
         w.Line();
     }
 
-    // Type, range, null and choice words are the runtime's, read from the same schema: only the method differs.
-    private static string Parse(OptionDefinition option) => option.Kind switch
-    {
-        SpecValueKind.Int => Helper + (option.Nullable ? ".NullableInt" : ".Int") + "(key, value)",
-        SpecValueKind.Double => Helper + (option.Nullable ? ".NullableDouble" : ".Double") + "(key, value)",
-        SpecValueKind.Bool => Helper + ".Bool(key, value)",
-        SpecValueKind.Enum => Helper + ".Choice<" + E + "." + option.EnumType + ">(key, value)",
-        _ => Helper + (option.Nullable ? ".NullableText" : ".Text") + "(key, value)",
-    };
+    private static string Parse(OptionDefinition option)
+        => Helper + "." + ExperimentPlan.ReaderMethod(option) + (option.Kind == SpecValueKind.Enum ? "<" + E + "." + option.EnumType + ">" : "") + "(key, value)";
 }
