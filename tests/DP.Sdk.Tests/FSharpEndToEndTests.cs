@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace DP.Sdk.Tests;
@@ -16,29 +15,10 @@ public sealed class FSharpEndToEndTests(PackedSdkFixture sdk)
         var project = sdk.NewExperiment("Sentiment", "-lang", "F#");
         Assert.True(File.Exists(Path.Combine(project, "Sentiment.fsproj")));
 
-        var build = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "build", "-nologo");
-        Assert.True(build.ExitCode == 0, build.ToString());
-        var run = DotNetCli.Run(project, TimeSpan.FromMinutes(20), "run", "--no-build", "--", "train", "--max-steps", "20");
-        Assert.True(run.ExitCode == 0, run.ToString());
-
-        // The same sample data as the C# template writes, and the run folder's results.
-        Assert.Equal(400, File.ReadLines(Path.Combine(project, "data", "train.jsonl")).Count());
-        var resultsPath = Path.Combine(project, "runs", "sentiment", "run-001", "results.json");
-        Assert.True(File.Exists(resultsPath), $"no {resultsPath}; program output:\n{run.Output}");
-        var results = JsonDocument.Parse(File.ReadAllText(resultsPath)).RootElement;
-        Assert.Equal(20, results.GetProperty("steps").GetInt32());
-        Assert.InRange(results.GetProperty("validation").GetProperty("accuracy").GetDouble(), 0.0, 1.0);
+        SampleExperiment.BuildAndTrain(project);
 
         // The typed predictor from F#: the generated input record in, the label union and probabilities out.
-        File.WriteAllText(Path.Combine(project, "Program.fs"), UserProgram);
-        Directory.Move(Path.Combine(project, "data"), Path.Combine(project, "data-moved"));
-        var rebuild = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "build", "-nologo");
-        Assert.True(rebuild.ExitCode == 0, rebuild.ToString());
-        var predict = DotNetCli.Run(project, TimeSpan.FromMinutes(5), "run", "--no-build", "--", "predict-demo");
-        Assert.True(predict.ExitCode == 0, predict.ToString());
-        var lines = predict.Output.Split('\n').Where(l => l.StartsWith("prediction ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, lines.Count);
-        Assert.All(lines, l => Assert.Matches(@"^prediction (Positive|Negative) [01]\.\d{3} sum=1\.000", l.Trim()));
+        SampleExperiment.PredictFromUserCode(project, "Program.fs", UserProgram);
     }
 
     // docs/templates.md, "F#": keep the two in step.
