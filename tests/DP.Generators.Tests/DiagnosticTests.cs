@@ -89,7 +89,7 @@ public class DiagnosticTests
 
     [Fact]
     public void DP0011_instance_position_with_finetune()
-        => AssertAt(Single("experiment: a\n" + Task + "method:\n  kind: finetune\n  position: instance\n"), "DP0011", 5, 13);
+        => AssertAt(Single("experiment: a\n" + Task + "method:\n  kind: finetune\n  position: instance\n"), "DP0011", 5, 3, "belongs to 'kind: dynamic'");
 
     [Fact]
     public void DP0011_reparameterize_only_with_prefix()
