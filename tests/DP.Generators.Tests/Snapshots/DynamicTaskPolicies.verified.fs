@@ -83,23 +83,23 @@ module RteDynamicTaskExperiment =
 
     /// The options exactly as the spec states them (defaults filled in).
     let CreateOptions () : DP.Runtime.Experiments.ExperimentOptions =
-        let options = DP.Runtime.Experiments.ExperimentOptions()
+        let methodOptions = DP.Runtime.Experiments.DynamicPromptingOptions()
+        methodOptions.PromptLength <- 16
+        methodOptions.Init <- DP.Runtime.Experiments.PromptInit.Vocab
+        methodOptions.InitText <- null
+        methodOptions.Position <- DP.Runtime.Experiments.PositionPolicy.Task
+        methodOptions.Length <- DP.Runtime.Experiments.LengthPolicy.Instance
+        methodOptions.Pool.Size <- 0
+        methodOptions.Pool.Tanh <- false
+        methodOptions.Gumbel.Schedule <- DP.Runtime.Experiments.GumbelSchedule.Exponential
+        methodOptions.Gumbel.InitialTemperature <- 2.0
+        methodOptions.Gumbel.MinTemperature <- 0.1
+        methodOptions.Gumbel.Rate <- 0.01
+        methodOptions.InstanceFeatures <- DP.Runtime.Experiments.InstanceFeatures.Embeddings
+        let options = DP.Runtime.Experiments.ExperimentOptions(Method = methodOptions)
         options.Name <- "rte-dynamic-task"
         options.Backbone.Source <- "minilm-l6"
         options.Backbone.DType <- DP.Runtime.Experiments.BackboneDType.Float32
-        options.Method.Kind <- DP.Runtime.Experiments.MethodKind.Dynamic
-        options.Method.PromptLength <- 16
-        options.Method.Init <- DP.Runtime.Experiments.PromptInit.Vocab
-        options.Method.InitText <- null
-        options.Method.Position <- DP.Runtime.Experiments.PositionPolicy.Task
-        options.Method.Length <- DP.Runtime.Experiments.LengthPolicy.Instance
-        options.Method.PoolSize <- 0
-        options.Method.PoolTanh <- false
-        options.Method.Gumbel.Schedule <- DP.Runtime.Experiments.GumbelSchedule.Exponential
-        options.Method.Gumbel.InitialTemperature <- 2.0
-        options.Method.Gumbel.MinTemperature <- 0.1
-        options.Method.Gumbel.Rate <- 0.01
-        options.Method.InstanceFeatures <- DP.Runtime.Experiments.InstanceFeatures.Embeddings
         options.Head.Kind <- DP.Runtime.Experiments.HeadKind.Auto
         options.Head.Pooling <- DP.Runtime.Experiments.Pooling.Auto
         options.Head.DecoderPrefix <- DP.Runtime.Experiments.DecoderPrefix.Sentinel
@@ -164,19 +164,19 @@ module RteDynamicTaskExperiment =
         | "task.mixing" -> options.Task.Mixing <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.MultitaskMixing>(key, value)
         | "task.mixing_cap" -> options.Task.MixingCap <- DP.Runtime.Experiments.SpecValues.Int(key, value)
         | "task.mixing_temperature" -> options.Task.MixingTemperature <- DP.Runtime.Experiments.SpecValues.Double(key, value)
-        | "method.kind" -> options.Method.Kind <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.MethodKind>(key, value)
-        | "method.prompt_length" -> options.Method.PromptLength <- DP.Runtime.Experiments.SpecValues.Int(key, value)
-        | "method.init" -> options.Method.Init <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.PromptInit>(key, value)
-        | "method.init_text" -> options.Method.InitText <- DP.Runtime.Experiments.SpecValues.NullableText(key, value)
-        | "method.position" -> options.Method.Position <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.PositionPolicy>(key, value)
-        | "method.length" -> options.Method.Length <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.LengthPolicy>(key, value)
-        | "method.pool.size" -> options.Method.PoolSize <- DP.Runtime.Experiments.SpecValues.Int(key, value)
-        | "method.pool.tanh" -> options.Method.PoolTanh <- DP.Runtime.Experiments.SpecValues.Bool(key, value)
-        | "method.gumbel.schedule" -> options.Method.Gumbel.Schedule <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.GumbelSchedule>(key, value)
-        | "method.gumbel.initial_temperature" -> options.Method.Gumbel.InitialTemperature <- DP.Runtime.Experiments.SpecValues.Double(key, value)
-        | "method.gumbel.min_temperature" -> options.Method.Gumbel.MinTemperature <- DP.Runtime.Experiments.SpecValues.Double(key, value)
-        | "method.gumbel.rate" -> options.Method.Gumbel.Rate <- DP.Runtime.Experiments.SpecValues.Double(key, value)
-        | "method.instance_features" -> options.Method.InstanceFeatures <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.InstanceFeatures>(key, value)
+        | "method.kind" -> options.Method <- DP.Runtime.Experiments.SpecValues.SwitchMethod(options.Method, DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.MethodKind>(key, value))
+        | "method.prompt_length" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.SoftPromptOptions>(options, key)).PromptLength <- DP.Runtime.Experiments.SpecValues.Int(key, value)
+        | "method.init" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.PromptTuningOptions>(options, key)).Init <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.PromptInit>(key, value)
+        | "method.init_text" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.PromptTuningOptions>(options, key)).InitText <- DP.Runtime.Experiments.SpecValues.NullableText(key, value)
+        | "method.position" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.DynamicPromptingOptions>(options, key)).Position <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.PositionPolicy>(key, value)
+        | "method.length" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.DynamicPromptingOptions>(options, key)).Length <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.LengthPolicy>(key, value)
+        | "method.pool.size" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.DynamicPromptingOptions>(options, key)).Pool.Size <- DP.Runtime.Experiments.SpecValues.Int(key, value)
+        | "method.pool.tanh" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.DynamicPromptingOptions>(options, key)).Pool.Tanh <- DP.Runtime.Experiments.SpecValues.Bool(key, value)
+        | "method.gumbel.schedule" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.DynamicPromptingOptions>(options, key)).Gumbel.Schedule <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.GumbelSchedule>(key, value)
+        | "method.gumbel.initial_temperature" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.DynamicPromptingOptions>(options, key)).Gumbel.InitialTemperature <- DP.Runtime.Experiments.SpecValues.Double(key, value)
+        | "method.gumbel.min_temperature" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.DynamicPromptingOptions>(options, key)).Gumbel.MinTemperature <- DP.Runtime.Experiments.SpecValues.Double(key, value)
+        | "method.gumbel.rate" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.DynamicPromptingOptions>(options, key)).Gumbel.Rate <- DP.Runtime.Experiments.SpecValues.Double(key, value)
+        | "method.instance_features" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.DynamicPromptingOptions>(options, key)).InstanceFeatures <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.InstanceFeatures>(key, value)
         | "head.kind" -> options.Head.Kind <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.HeadKind>(key, value)
         | "head.pooling" -> options.Head.Pooling <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.Pooling>(key, value)
         | "head.decoder_prefix" -> options.Head.DecoderPrefix <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.DecoderPrefix>(key, value)

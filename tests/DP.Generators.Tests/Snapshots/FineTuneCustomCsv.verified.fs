@@ -84,11 +84,11 @@ module ReviewsFinetuneExperiment =
 
     /// The options exactly as the spec states them (defaults filled in).
     let CreateOptions () : DP.Runtime.Experiments.ExperimentOptions =
-        let options = DP.Runtime.Experiments.ExperimentOptions()
+        let methodOptions = DP.Runtime.Experiments.FineTuningOptions()
+        let options = DP.Runtime.Experiments.ExperimentOptions(Method = methodOptions)
         options.Name <- "reviews-finetune"
         options.Backbone.Source <- "minilm-l6"
         options.Backbone.DType <- DP.Runtime.Experiments.BackboneDType.Float32
-        options.Method.Kind <- DP.Runtime.Experiments.MethodKind.FineTune
         options.Head.Kind <- DP.Runtime.Experiments.HeadKind.Linear
         options.Head.Pooling <- DP.Runtime.Experiments.Pooling.First
         options.Head.DecoderPrefix <- DP.Runtime.Experiments.DecoderPrefix.Sentinel
@@ -152,7 +152,7 @@ module ReviewsFinetuneExperiment =
         | "task.mixing" -> options.Task.Mixing <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.MultitaskMixing>(key, value)
         | "task.mixing_cap" -> options.Task.MixingCap <- DP.Runtime.Experiments.SpecValues.Int(key, value)
         | "task.mixing_temperature" -> options.Task.MixingTemperature <- DP.Runtime.Experiments.SpecValues.Double(key, value)
-        | "method.kind" -> options.Method.Kind <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.MethodKind>(key, value)
+        | "method.kind" -> options.Method <- DP.Runtime.Experiments.SpecValues.SwitchMethod(options.Method, DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.MethodKind>(key, value))
         | "head.kind" -> options.Head.Kind <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.HeadKind>(key, value)
         | "head.pooling" -> options.Head.Pooling <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.Pooling>(key, value)
         | "head.decoder_prefix" -> options.Head.DecoderPrefix <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.DecoderPrefix>(key, value)

@@ -83,16 +83,14 @@ module RteSweepExperiment =
 
     /// The options exactly as the spec states them (defaults filled in).
     let CreateOptions () : DP.Runtime.Experiments.ExperimentOptions =
-        let options = DP.Runtime.Experiments.ExperimentOptions()
+        let methodOptions = DP.Runtime.Experiments.PromptTuningOptions()
+        methodOptions.PromptLength <- 20
+        methodOptions.Init <- DP.Runtime.Experiments.PromptInit.Vocab
+        methodOptions.InitText <- null
+        let options = DP.Runtime.Experiments.ExperimentOptions(Method = methodOptions)
         options.Name <- "rte-sweep"
         options.Backbone.Source <- "minilm-l6"
         options.Backbone.DType <- DP.Runtime.Experiments.BackboneDType.Float32
-        options.Method.Kind <- DP.Runtime.Experiments.MethodKind.Prompt
-        options.Method.PromptLength <- 20
-        options.Method.Init <- DP.Runtime.Experiments.PromptInit.Vocab
-        options.Method.InitText <- null
-        options.Method.Position <- DP.Runtime.Experiments.PositionPolicy.Prefix
-        options.Method.Length <- DP.Runtime.Experiments.LengthPolicy.Fixed
         options.Head.Kind <- DP.Runtime.Experiments.HeadKind.Auto
         options.Head.Pooling <- DP.Runtime.Experiments.Pooling.Auto
         options.Head.DecoderPrefix <- DP.Runtime.Experiments.DecoderPrefix.Sentinel
@@ -156,14 +154,12 @@ module RteSweepExperiment =
         | "task.mixing" -> options.Task.Mixing <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.MultitaskMixing>(key, value)
         | "task.mixing_cap" -> options.Task.MixingCap <- DP.Runtime.Experiments.SpecValues.Int(key, value)
         | "task.mixing_temperature" -> options.Task.MixingTemperature <- DP.Runtime.Experiments.SpecValues.Double(key, value)
-        | "method.kind" -> options.Method.Kind <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.MethodKind>(key, value)
-        | "method.prompt_length" -> options.Method.PromptLength <- DP.Runtime.Experiments.SpecValues.Int(key, value)
-        | "method.init" -> options.Method.Init <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.PromptInit>(key, value)
-        | "method.init_text" -> options.Method.InitText <- DP.Runtime.Experiments.SpecValues.NullableText(key, value)
-        | "method.position" -> options.Method.Position <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.PositionPolicy>(key, value)
-        | "method.length" -> options.Method.Length <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.LengthPolicy>(key, value)
-        | "method.reparameterize" -> options.Method.Reparameterize <- DP.Runtime.Experiments.SpecValues.Bool(key, value)
-        | "method.reparameterize_hidden" -> options.Method.ReparameterizeHidden <- DP.Runtime.Experiments.SpecValues.Int(key, value)
+        | "method.kind" -> options.Method <- DP.Runtime.Experiments.SpecValues.SwitchMethod(options.Method, DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.MethodKind>(key, value))
+        | "method.prompt_length" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.SoftPromptOptions>(options, key)).PromptLength <- DP.Runtime.Experiments.SpecValues.Int(key, value)
+        | "method.init" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.PromptTuningOptions>(options, key)).Init <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.PromptInit>(key, value)
+        | "method.init_text" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.PromptTuningOptions>(options, key)).InitText <- DP.Runtime.Experiments.SpecValues.NullableText(key, value)
+        | "method.reparameterize" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.PrefixTuningOptions>(options, key)).Reparameterize <- DP.Runtime.Experiments.SpecValues.Bool(key, value)
+        | "method.reparameterize_hidden" -> (DP.Runtime.Experiments.SpecValues.MethodOf<DP.Runtime.Experiments.PrefixTuningOptions>(options, key)).ReparameterizeHidden <- DP.Runtime.Experiments.SpecValues.Int(key, value)
         | "head.kind" -> options.Head.Kind <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.HeadKind>(key, value)
         | "head.pooling" -> options.Head.Pooling <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.Pooling>(key, value)
         | "head.decoder_prefix" -> options.Head.DecoderPrefix <- DP.Runtime.Experiments.SpecValues.Choice<DP.Runtime.Experiments.DecoderPrefix>(key, value)

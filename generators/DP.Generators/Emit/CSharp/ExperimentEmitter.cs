@@ -62,7 +62,12 @@ internal static class ExperimentEmitter
     {
         w.Line("/// <summary>The options exactly as the spec states them (defaults filled in).</summary>");
         w.Open("public static " + E + ".ExperimentOptions CreateOptions()");
-        w.Line("var options = new " + E + ".ExperimentOptions();");
+        w.Line("var method = new " + E + "." + ExperimentPlan.MethodOptionsType(spec) + "();");
+        foreach (var (option, text) in ExperimentPlan.MethodSettings(spec))
+        {
+            w.Line("method." + option.PropertyPath + " = " + CSharpLiteral.Value(option, text) + ";");
+        }
+        w.Line("var options = new " + E + ".ExperimentOptions { Method = method };");
         w.Line("options.Name = " + CSharpLiteral.String(spec.Name) + ";");
         foreach (var (option, text) in ExperimentPlan.ExperimentSettings(spec))
         {
@@ -126,14 +131,7 @@ internal static class ExperimentEmitter
         w.Line("case \"experiment\": options.Name = " + Helper + ".Name(key, value); return;");
         foreach (var option in ExperimentPlan.OverridableOptions(spec))
         {
-            var target = option.Scope == OptionScope.Task ? "options.Task." : "options.";
-            if (option.PropertyPath.StartsWith("FewShot.", System.StringComparison.Ordinal))
-            {
-                target = "(options.Task.FewShot ??= new " + E + ".FewShotOptions()).";
-                w.Line("case " + CSharpLiteral.String(option.Key) + ": " + target + option.PropertyPath.Substring("FewShot.".Length) + " = " + Parse(option) + "; return;");
-                continue;
-            }
-            w.Line("case " + CSharpLiteral.String(option.Key) + ": " + target + option.PropertyPath + " = " + Parse(option) + "; return;");
+            w.Line("case " + CSharpLiteral.String(option.Key) + ": " + Assignment(option) + "; return;");
         }
         w.Line("case \"task.fields\": options.Task.Fields = " + Helper + ".List(key, value); return;");
         w.Line("case \"task.labels\": options.Task.Labels = " + Helper + ".Labels(key, value); return;");
@@ -141,6 +139,20 @@ internal static class ExperimentEmitter
         w.Close();
         w.Close();
         w.Line();
+    }
+
+    private static string Assignment(OptionDefinition option)
+    {
+        var (target, path) = ExperimentPlan.OverrideOf(option);
+        var into = target switch
+        {
+            OverrideTarget.SwitchMethod => "options.Method = " + Helper + ".SwitchMethod(options.Method, ",
+            OverrideTarget.Method => Helper + ".MethodOf<" + E + "." + option.Holder + ">(options, key).",
+            OverrideTarget.FewShot => "(options.Task.FewShot ??= new " + E + ".FewShotOptions()).",
+            OverrideTarget.Task => "options.Task.",
+            _ => "options.",
+        };
+        return target == OverrideTarget.SwitchMethod ? into + Parse(option) + ")" : into + path + " = " + Parse(option);
     }
 
     private static string Parse(OptionDefinition option)

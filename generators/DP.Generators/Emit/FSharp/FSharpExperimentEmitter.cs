@@ -57,7 +57,13 @@ internal static class FSharpExperimentEmitter
     {
         w.Line("/// The options exactly as the spec states them (defaults filled in).");
         w.Indent("let CreateOptions () : " + E + ".ExperimentOptions =");
-        w.Line("let options = " + E + ".ExperimentOptions()");
+        // Only the chosen method's options class and keys: another method's key is not even there to set.
+        w.Line("let methodOptions = " + E + "." + ExperimentPlan.MethodOptionsType(spec) + "()");
+        foreach (var (option, text) in ExperimentPlan.MethodSettings(spec))
+        {
+            w.Line("methodOptions." + option.PropertyPath + " <- " + FSharpLiteral.Value(option, text));
+        }
+        w.Line("let options = " + E + ".ExperimentOptions(Method = methodOptions)");
         w.Line("options.Name <- " + FSharpLiteral.String(spec.Name));
         foreach (var (option, text) in ExperimentPlan.ExperimentSettings(spec))
         {
@@ -128,16 +134,26 @@ internal static class FSharpExperimentEmitter
         w.Line("| \"experiment\" -> options.Name <- " + Helper + ".Name(key, value)");
         foreach (var option in ExperimentPlan.OverridableOptions(spec))
         {
-            var target = ExperimentPlan.IsFewShot(option)
-                ? "(fewShot options)." + option.PropertyPath.Substring(ExperimentPlan.FewShotPrefix.Length)
-                : (option.Scope == OptionScope.Task ? "options.Task." : "options.") + option.PropertyPath;
-            w.Line("| " + FSharpLiteral.String(option.Key) + " -> " + target + " <- " + Parse(option));
+            w.Line("| " + FSharpLiteral.String(option.Key) + " -> " + Assignment(option));
         }
         w.Line("| \"task.fields\" -> options.Task.Fields <- " + Helper + ".List(key, value)");
         w.Line("| \"task.labels\" -> options.Task.Labels <- " + Helper + ".Labels(key, value)");
         w.Line("| _ -> raise (" + Helper + ".UnknownKey(key, OverrideKeys, options))");
         w.Dedent();
         w.Line();
+    }
+
+    private static string Assignment(OptionDefinition option)
+    {
+        var (target, path) = ExperimentPlan.OverrideOf(option);
+        return target switch
+        {
+            OverrideTarget.SwitchMethod => "options.Method <- " + Helper + ".SwitchMethod(options.Method, " + Parse(option) + ")",
+            OverrideTarget.Method => "(" + Helper + ".MethodOf<" + E + "." + option.Holder + ">(options, key))." + path + " <- " + Parse(option),
+            OverrideTarget.FewShot => "(fewShot options)." + path + " <- " + Parse(option),
+            OverrideTarget.Task => "options.Task." + path + " <- " + Parse(option),
+            _ => "options." + path + " <- " + Parse(option),
+        };
     }
 
     private static string Parse(OptionDefinition option)
