@@ -17,6 +17,13 @@ public sealed class FSharpEndToEndTests(PackedSdkFixture sdk)
 
         SampleExperiment.BuildAndTrain(project);
 
+        // docs/fsharp/train-and-predict.fsx, as the docs say to run it: dotnet fsi in the built project's folder.
+        File.Copy(Path.Combine(sdk.RepoRoot, "docs", "fsharp", "train-and-predict.fsx"), Path.Combine(project, "train-and-predict.fsx"));
+        var script = DotNetCli.Run(project, TimeSpan.FromMinutes(10), "fsi", "train-and-predict.fsx");
+        Assert.True(script.ExitCode == 0, script.ToString());
+        Assert.True(File.Exists(Path.Combine(project, "runs", "sentiment", "run-002", "results.json")), script.Output);
+        Assert.Equal(2, Regex.Matches(script.Output, @"^prediction (Positive|Negative) [01]\.\d{3}\s*$", RegexOptions.Multiline).Count);
+
         // The typed predictor from F#: the generated input record in, the label union and probabilities out.
         SampleExperiment.PredictFromUserCode(project, "Program.fs", UserProgram);
     }
