@@ -5,7 +5,9 @@ using System.IO;
 using System.Linq;
 using DP.Generators;
 using DP.Generators.Emit.FSharp;
+using DP.Generators.Model;
 using DP.Generators.Pipeline;
+using DP.Generators.Validation;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -51,7 +53,7 @@ public sealed class DpGenerateFSharp : Task
 
     private bool Generate()
     {
-        var results = Specs.Select(s => SpecPipeline.Validate(Read(s.GetMetadata("FullPath")))).ToImmutableArray();
+        var results = Specs.Select(s => ReadAndValidate(s.GetMetadata("FullPath"))).ToImmutableArray();
         var model = GenerationModel.Build(results, FSharpSources.Settings(RootNamespace, GenerateEntryPoint), hasUserMain: false);
         foreach (var info in model.Diagnostics) Report(BuildDiagnostic.From(info));
         if (Log.HasLoggedErrors) return false;
@@ -74,7 +76,18 @@ public sealed class DpGenerateFSharp : Task
         return true;
     }
 
-    private static SpecFile Read(string path) => SpecFileReader.FromBytes(path, File.ReadAllBytes(path));
+    // A file that cannot be read (gone, no permission) is that file's internal error, located at its start.
+    private static SpecValidationResult ReadAndValidate(string path)
+    {
+        try
+        {
+            return SpecPipeline.Validate(SpecFileReader.FromBytes(path, File.ReadAllBytes(path)));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new SpecValidationResult(path, null, new[] { SpecPipeline.InternalError(path, ex) }.ToEquatableArray());
+        }
+    }
 
     private void Report(BuildDiagnostic d)
         => Log.LogError(subcategory: null, errorCode: d.Id, helpKeyword: null, file: d.File,
