@@ -6,25 +6,7 @@ namespace Demo.App
 module DpCli =
     /// Runs the experiment command line of the experiment --experiment NAME picks.
     let Run (args: string[]) : int =
-        let mutable name : string = null
-        let rest = System.Collections.Generic.List<string>()
-        let mutable i = 0
-        while i < args.Length do
-            if args.[i] = "--experiment" && i + 1 < args.Length then
-                name <- args.[i + 1]
-                i <- i + 1
-            elif args.[i].StartsWith("--experiment=", System.StringComparison.Ordinal) then name <- args.[i].Substring("--experiment=".Length)
-            else rest.Add(args.[i])
-            i <- i + 1
-        let experiments = [ "  rte-prompt  (a.dp.yaml)"; "  boolq-ptv2  (b.dp.yaml)" ]
-        match name with
-        | "rte-prompt" -> RtePromptExperiment.Run(rest.ToArray())
-        | "boolq-ptv2" -> BoolqPtv2Experiment.Run(rest.ToArray())
-        | null when args |> Array.exists (fun a -> a = "-h" || a = "--help" || a = "help") ->
-            printfn "Choose an experiment with --experiment NAME. Experiments:"
-            experiments |> List.iter (printfn "%s")
-            RtePromptExperiment.Run(rest.ToArray())
-        | _ ->
-            eprintfn "%s" (if isNull name then "Choose an experiment with --experiment NAME. Experiments:" else "Unknown experiment '" + name + "'. Choose one with --experiment NAME. Experiments:")
-            experiments |> List.iter (eprintfn "%s")
-            2
+        DP.Runtime.Experiments.ExperimentSelector.Run(
+            args,
+            DP.Runtime.Experiments.ExperimentEntry("rte-prompt", "a.dp.yaml", System.Func<string[], int>(RtePromptExperiment.Run)),
+            DP.Runtime.Experiments.ExperimentEntry("boolq-ptv2", "b.dp.yaml", System.Func<string[], int>(BoolqPtv2Experiment.Run)))

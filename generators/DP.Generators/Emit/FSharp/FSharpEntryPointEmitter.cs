@@ -60,32 +60,16 @@ internal static class FSharpEntryPointEmitter
         return w;
     }
 
+    // Picking one by --experiment NAME is the runtime's, as for C#.
     private static void EmitSelector(CodeWriter w, IReadOnlyList<ExperimentSpec> specs)
     {
         w.Indent("let Run (args: string[]) : int =");
-        w.Line("let mutable name : string = null");
-        w.Line("let rest = System.Collections.Generic.List<string>()");
-        w.Line("let mutable i = 0");
-        w.Indent("while i < args.Length do");
-        w.Line("if args.[i] = \"--experiment\" && i + 1 < args.Length then");
-        w.Line("    name <- args.[i + 1]");
-        w.Line("    i <- i + 1");
-        w.Line("elif args.[i].StartsWith(\"--experiment=\", System.StringComparison.Ordinal) then name <- args.[i].Substring(\"--experiment=\".Length)");
-        w.Line("else rest.Add(args.[i])");
-        w.Line("i <- i + 1");
-        w.Dedent();
-        w.Line("let experiments = [ " + string.Join("; ", specs.Select(s => FSharpLiteral.String("  " + s.Name + "  (" + s.SpecFileName + ")"))) + " ]");
-        w.Line("match name with");
-        foreach (var spec in specs) w.Line("| " + FSharpLiteral.String(spec.Name) + " -> " + spec.TypeName + ".Run(rest.ToArray())");
-        // --help without --experiment: the list of experiments, then the options they share.
-        w.Line("| null when args |> Array.exists (fun a -> a = \"-h\" || a = \"--help\" || a = \"help\") ->");
-        w.Line("    printfn \"Choose an experiment with --experiment NAME. Experiments:\"");
-        w.Line("    experiments |> List.iter (printfn \"%s\")");
-        w.Line("    " + specs[0].TypeName + ".Run(rest.ToArray())");
-        w.Line("| _ ->");
-        w.Line("    eprintfn \"%s\" (if isNull name then \"Choose an experiment with --experiment NAME. Experiments:\" else \"Unknown experiment '\" + name + \"'. Choose one with --experiment NAME. Experiments:\")");
-        w.Line("    experiments |> List.iter (eprintfn \"%s\")");
-        w.Line("    2");
+        w.Line("DP.Runtime.Experiments.ExperimentSelector.Run(");
+        w.Line("    args,");
+        for (var i = 0; i < specs.Count; i++)
+        {
+            w.Line("    DP.Runtime.Experiments.ExperimentEntry(" + FSharpLiteral.String(specs[i].Name) + ", " + FSharpLiteral.String(specs[i].SpecFileName) + ", System.Func<string[], int>(" + specs[i].TypeName + ".Run))" + (i < specs.Count - 1 ? "," : ")"));
+        }
         w.Dedent();
     }
 }
