@@ -1,5 +1,7 @@
 using DP.Runtime.Backbones;
+using DP.Runtime.Backbones.Bert;
 using DP.Runtime.Backbones.T5;
+using DP.Runtime.Data.Batching;
 using DP.Runtime.Experiments;
 using DP.Runtime.Models;
 using DP.Runtime.Prompts.Composition;
@@ -33,13 +35,12 @@ public class MetaDeviceTests
         foreach (var backbone in new[] { "bert", "t5" })
             foreach (var method in Methods.Keys)
                 data.Add(backbone, method);
-        // Other paths through the same step: the masked-LM verbalizer head, activation checkpointing (which replays the
-        // dropout generators), multiple choice (candidate rows grouped per example).
+        // Other paths through the same step: the masked-LM verbalizer head, other poolings, T5's linear head, a
+        // second task's head, multiple choice (candidate rows grouped per example), activation checkpointing (which
+        // replays the dropout generators).
         foreach (var method in new[] { "prompt", "dp-instance-position" })
-        {
-            data.Add("bert-mlm-verbalizer", method);
-            data.Add("bert-multiple-choice", method);
-        }
+            foreach (var variant in new[] { "bert-mlm-verbalizer", "bert-mean-pooling", "bert-pooler", "t5-linear-head", "bert-multitask", "bert-multiple-choice" })
+                data.Add(variant, method);
         foreach (var method in new[] { "fine-tune", "dp-instance-position" })
         {
             data.Add("bert-checkpointing", method);
@@ -145,11 +146,18 @@ public class MetaDeviceTests
     {
         "bert" => PromptTestKit.Model(method, OnMeta(PromptTestKit.Backbone())),
         "bert-checkpointing" => PromptTestKit.Model(method, OnMeta(Checkpointed(PromptTestKit.Backbone()))),
+        "bert-mean-pooling" or "bert-pooler" => PromptModelFactory.Create(method,
+            new HeadOptions { Kind = HeadKind.Linear, Pooling = backbone == "bert-pooler" ? Pooling.Pooler : Pooling.Mean },
+            OnMeta(PromptTestKit.Backbone(parts: BertParts.Pooler)), new TaskHeadInfo(2), PromptTestKit.Special, seed: 3),
+        "bert-multitask" => PromptModelFactory.Create(method, new HeadOptions(), OnMeta(PromptTestKit.Backbone()), new TaskHeadInfo(2),
+            PromptTestKit.Special, seed: 3, otherTasks: [new TaskHeadInfo(3)]),
         "bert-multiple-choice" => PromptModelFactory.Create(method, new HeadOptions(), OnMeta(PromptTestKit.Backbone()),
             new TaskHeadInfo(1, MultipleChoice: true), PromptTestKit.Special, seed: 3),
         "bert-mlm-verbalizer" => PromptModelFactory.Create(method, new HeadOptions { Kind = HeadKind.Verbalizer }, OnMeta(mlm!.Load()),
             new TaskHeadInfo(2, MaskedLmKit.LabelWords), MaskedLmKit.Special, seed: 3),
         "t5" => PromptModelFactory.Create(method, new HeadOptions(), OnMeta(T5Backbone()), new TaskHeadInfo(2, [10, 11]), T5Special, seed: 3),
+        "t5-linear-head" => PromptModelFactory.Create(method, new HeadOptions { Kind = HeadKind.Linear }, OnMeta(T5Backbone()),
+            new TaskHeadInfo(2), T5Special, seed: 3),
         "t5-checkpointing" => PromptModelFactory.Create(method, new HeadOptions(), OnMeta(Checkpointed(T5Backbone())), new TaskHeadInfo(2, [10, 11]),
             T5Special, seed: 3),
         _ => throw new ArgumentException(backbone),
@@ -178,11 +186,13 @@ public class MetaDeviceTests
     // Two training micro-batches and an evaluation batch, on the host as the data loaders give them.
     private static (IReadOnlyList<ModelBatch> Train, ModelBatch Evaluation) Batches(string backbone) => backbone switch
     {
-        "bert" or "bert-checkpointing" => ([PromptTestKit.TokenPresenceBatch(4, seed: 1), PromptTestKit.TokenPresenceBatch(3, seed: 2, keyOffset: 10)],
+        "bert-multitask" => ([PromptTestKit.TokenPresenceBatch(4, seed: 1), PromptTestKit.TokenPresenceBatch(3, seed: 2, keyOffset: EncodedExample.MakeKey(1, 0))],
+            PromptTestKit.TokenPresenceBatch(5, seed: 3, keyOffset: EncodedExample.MakeKey(1, 10))),
+        "bert" or "bert-checkpointing" or "bert-mean-pooling" or "bert-pooler" => ([PromptTestKit.TokenPresenceBatch(4, seed: 1), PromptTestKit.TokenPresenceBatch(3, seed: 2, keyOffset: 10)],
             PromptTestKit.TokenPresenceBatch(5, seed: 3, keyOffset: 20)),
         "bert-multiple-choice" => ([ChoiceBatch([2, 3], keyOffset: 0), ChoiceBatch([3], keyOffset: 10)], ChoiceBatch([2, 2, 3], keyOffset: 20)),
         "bert-mlm-verbalizer" => ([MaskedLmKit.Batch(4, seed: 1).Batch, MaskedLmKit.Batch(3, seed: 2).Batch], MaskedLmKit.Batch(5, seed: 3).Batch),
-        "t5" or "t5-checkpointing" => ([T5Batch(4, seed: 1, keyOffset: 0), T5Batch(3, seed: 2, keyOffset: 10)], T5Batch(5, seed: 3, keyOffset: 20)),
+        "t5" or "t5-checkpointing" or "t5-linear-head" => ([T5Batch(4, seed: 1, keyOffset: 0), T5Batch(3, seed: 2, keyOffset: 10)], T5Batch(5, seed: 3, keyOffset: 20)),
         _ => throw new ArgumentException(backbone),
     };
 
