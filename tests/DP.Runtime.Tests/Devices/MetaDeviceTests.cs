@@ -51,10 +51,10 @@ public class MetaDeviceTests
 
     private static readonly Dictionary<string, MethodOptions> Methods = new()
     {
-        ["fine-tune"] = new() { Kind = MethodKind.FineTune },
-        ["prompt"] = new() { Kind = MethodKind.Prompt, PromptLength = 4, Position = PositionPolicy.Prefix, Init = PromptInit.Vocab },
-        ["p-tuning-v2"] = new() { Kind = MethodKind.Prefix, PromptLength = 4 },
-        ["p-tuning-v2-mlp"] = new() { Kind = MethodKind.Prefix, PromptLength = 4, Reparameterize = true, ReparameterizeHidden = 8 },
+        ["fine-tune"] = new FineTuningOptions(),
+        ["prompt"] = new PromptTuningOptions { PromptLength = 4, Init = PromptInit.Vocab },
+        ["p-tuning-v2"] = new PrefixTuningOptions { PromptLength = 4 },
+        ["p-tuning-v2-mlp"] = new PrefixTuningOptions { PromptLength = 4, Reparameterize = true, ReparameterizeHidden = 8 },
         ["dp-task-position"] = Dynamic(PositionPolicy.Task),
         ["dp-instance-position"] = Dynamic(PositionPolicy.Instance),
         ["dp-task-length"] = Dynamic(PositionPolicy.Prefix, LengthPolicy.Task),
@@ -64,11 +64,10 @@ public class MetaDeviceTests
         ["dp-instance-embeddings"] = Dynamic(PositionPolicy.Instance, features: InstanceFeatures.Embeddings),
     };
 
-    private static MethodOptions Dynamic(PositionPolicy position, LengthPolicy length = LengthPolicy.Fixed, int pool = 0,
+    private static DynamicPromptingOptions Dynamic(PositionPolicy position, LengthPolicy length = LengthPolicy.Fixed, int pool = 0,
         InstanceFeatures features = InstanceFeatures.Encoder) => new()
     {
-        Kind = MethodKind.Dynamic, PromptLength = 4, Position = position, Length = length, PoolSize = pool, InstanceFeatures = features,
-        Init = PromptInit.Random,
+        PromptLength = 4, Position = position, Length = length, Pool = { Size = pool }, InstanceFeatures = features, Init = PromptInit.Random,
     };
 
     [Theory]

@@ -94,10 +94,10 @@ public sealed class InstanceRepresentationCache : IDisposable
 
         if (missingRows.Count > 0)
         {
-            var rows = torch.tensor(missingRows.ToArray(), device: device);
+            var hostRows = torch.tensor(missingRows.ToArray(), device: host.AttentionMask.device);
+            var rows = hostRows.to(device);
             var fresh = Compute(MetaFallback.IndexSelect(batch.InputIds, 0, rows), MetaFallback.IndexSelect(batch.AttentionMask, 0, rows),
-                batch.TokenTypeIds is { } types ? MetaFallback.IndexSelect(types, 0, rows) : null,
-                host.AttentionMask.index_select(0, torch.tensor(missingRows.ToArray(), device: host.AttentionMask.device)));
+                batch.TokenTypeIds is { } types ? MetaFallback.IndexSelect(types, 0, rows) : null, host.AttentionMask.index_select(0, hostRows));
             ComputedExamples += missingRows.Count;
             EnsureCapacity(_used, fresh.shape[1], device);
             _table!.index_copy_(0, torch.tensor(missingSlots.ToArray(), device: device), fresh);
