@@ -37,6 +37,10 @@ public class FSharpSnapshotTests
         Assert.Equal(new[] { "RtePromptExperiment.g.fs", "DpCli.g.fs" }, sources.Select(s => s.FileName));
     }
 
+    [Fact]
+    public void No_spec_gives_no_file()
+        => Assert.Empty(FSharpHarness.Run(Array.Empty<(string, string)>()).Sources);
+
     [Theory]
     [InlineData("rte-baseline", "rte_baseline")]
     [InlineData("2024Rte", "_2024Rte")]

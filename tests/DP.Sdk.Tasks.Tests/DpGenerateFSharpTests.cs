@@ -88,6 +88,18 @@ public sealed class DpGenerateFSharpTests : IDisposable
     }
 
     [Fact]
+    public void Removing_the_last_spec_removes_every_generated_file()
+    {
+        Assert.True(Task(WriteSpec("rte.dp.yaml", Spec)).Execute());
+
+        var task = Task();
+        Assert.True(task.Execute());
+
+        Assert.Empty(task.Experiments.Concat(task.EntryPoint));
+        Assert.Empty(Directory.GetFiles(Out));
+    }
+
+    [Fact]
     public void DpGenerateEntryPoint_false_leaves_the_entry_point_to_the_user()
     {
         var task = Task(WriteSpec("rte.dp.yaml", Spec));

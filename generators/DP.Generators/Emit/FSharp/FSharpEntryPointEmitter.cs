@@ -19,15 +19,7 @@ internal static class FSharpEntryPointEmitter
         var w = Header("the experiments' command line, for the entry point (generated or your own)", rootNamespace);
         w.Indent("module DpCli =");
         w.Line("/// Runs the experiment command line" + (specs.Count > 1 ? " of the experiment --experiment NAME picks." : "."));
-        if (specs.Count == 0)
-        {
-            // Every spec has errors (reported as DP diagnostics): keep the build's only complaints about the specs.
-            w.Indent("let Run (_: string[]) : int =");
-            w.Line("eprintfn \"No valid *.dp.yaml experiment spec: fix the DP errors reported by the build.\"");
-            w.Line("1");
-            w.Dedent();
-        }
-        else if (specs.Count == 1)
+        if (specs.Count == 1)
         {
             w.Line("let Run (args: string[]) : int = " + specs[0].TypeName + ".Run args");
         }

@@ -13,9 +13,11 @@ public static class FSharpSources
 {
     public static IReadOnlyList<FSharpSource> Emit(GenerationModel model)
     {
+        // No valid spec: either there is none, or the build fails on the specs' errors before the F# compile.
+        var sources = new List<FSharpSource>();
+        if (model.Specs.Count == 0) return sources;
         // DpCli.Run picks among several specs by --experiment NAME: a sweep's trials are started the same way.
         var selectedByName = model.Specs.Count > 1;
-        var sources = new List<FSharpSource>();
         foreach (var spec in model.Specs)
         {
             sources.Add(new FSharpSource(spec.TypeName + ".g.fs", FSharpExperimentEmitter.Emit(spec, model.RootNamespace, selectedByName)));
