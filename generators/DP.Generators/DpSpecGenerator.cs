@@ -5,6 +5,7 @@ using DP.Generators.Diagnostics;
 using DP.Generators.Emit.CSharp;
 using DP.Generators.Model;
 using DP.Generators.Parsing;
+using DP.Generators.Pipeline;
 using DP.Generators.Validation;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -33,7 +34,7 @@ public sealed class DpSpecGenerator : IIncrementalGenerator
         public static readonly string[] All = { SpecFiles, ValidatedSpecs, Settings, MainMethods, HasUserMain, Model };
     }
 
-    public const string SpecSuffix = ".dp.yaml";
+    public const string SpecSuffix = SpecPipeline.SpecSuffix;
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -43,7 +44,7 @@ public sealed class DpSpecGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.SpecFiles);
 
         var validated = specFiles
-            .Select(static (file, _) => SafeValidate(file))
+            .Select(static (file, _) => SpecPipeline.Validate(file))
             .WithTrackingName(Steps.ValidatedSpecs);
 
         var settings = context.AnalyzerConfigOptionsProvider
@@ -75,20 +76,6 @@ public sealed class DpSpecGenerator : IIncrementalGenerator
         var source = file.GetText(cancellationToken);
         var text = source?.ToString() ?? "";
         return new SpecFile(file.Path, text, SpecEncoding.Find(text, source?.Encoding));
-    }
-
-    private static SpecValidationResult SafeValidate(SpecFile file)
-    {
-        try
-        {
-            return SpecValidator.Validate(file.Path, file.Text, file.Encoding);
-        }
-        catch (Exception ex)
-        {
-            // Never expected: the validator reports every problem as a diagnostic. Kept so a bug cannot crash the build.
-            var info = DiagnosticInfo.Create(DiagnosticIds.InternalError, file.Path, SourceSpan.FileStart, ex.GetType().Name + ": " + ex.Message);
-            return new SpecValidationResult(file.Path, null, new[] { info }.ToEquatableArray());
-        }
     }
 
     private static void Emit(SourceProductionContext context, GenerationModel model)

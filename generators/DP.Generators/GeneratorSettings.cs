@@ -1,38 +1,11 @@
-using System.Linq;
-using System.Text;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
-
 namespace DP.Generators;
 
-/// <summary>The MSBuild properties the generator reads (declared CompilerVisibleProperty by the SDK).</summary>
-public sealed record GeneratorSettings(string RootNamespace, bool GenerateEntryPoint)
+/// <summary>
+/// The MSBuild properties code generation reads: RootNamespace (already made a safe namespace for the output
+/// language) and DpGenerateEntryPoint. Roslyn-free; the C# generator reads them in GeneratorSettings.Roslyn.cs.
+/// </summary>
+public sealed partial record GeneratorSettings(string RootNamespace, bool GenerateEntryPoint)
 {
-    public static GeneratorSettings From(AnalyzerConfigOptions options)
-    {
-        options.TryGetValue("build_property.RootNamespace", out var ns);
-        options.TryGetValue("build_property.DpGenerateEntryPoint", out var entry);
-        var generate = !string.Equals(entry?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase);
-        return new GeneratorSettings(SafeNamespace(ns?.Trim() ?? ""), generate);
-    }
-
-    /// <summary>
-    /// RootNamespace defaults to the project name, which need not be a C# name ("rte-baseline", "2024Rte"). Each
-    /// dot-separated part becomes an identifier the way `dotnet new` makes a safe namespace from a project name:
-    /// other characters become '_', a leading digit gets a '_' before it, and a keyword an '@'.
-    /// </summary>
-    public static string SafeNamespace(string rootNamespace)
-    {
-        if (rootNamespace.Length == 0) return "";
-        return string.Join(".", rootNamespace.Split('.').Select(SafeIdentifier));
-    }
-
-    private static string SafeIdentifier(string part)
-    {
-        var sb = new StringBuilder();
-        foreach (var c in part) sb.Append(SyntaxFacts.IsIdentifierPartCharacter(c) ? c : '_');
-        if (sb.Length == 0 || !SyntaxFacts.IsIdentifierStartCharacter(sb[0])) sb.Insert(0, '_');
-        var name = sb.ToString();
-        return SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
-    }
+    /// <summary>DpGenerateEntryPoint is on unless it says false.</summary>
+    public static bool EntryPointOn(string? property) => !string.Equals(property?.Trim(), "false", System.StringComparison.OrdinalIgnoreCase);
 }

@@ -50,6 +50,10 @@ public class EntryPointTests
 
         Assert.Equal(0, main.Invoke(null, [new[] { "--help" }]));
         Assert.Equal(2, main.Invoke(null, [new[] { "train" }]));
+        // The chosen experiment gets the other arguments, in either spelling; an unknown name is refused.
+        Assert.Equal(0, main.Invoke(null, [new[] { "--experiment", "boolq-ptv2", "--help" }]));
+        Assert.Equal(0, main.Invoke(null, [new[] { "--help", "--experiment=rte-sweep" }]));
+        Assert.Equal(2, main.Invoke(null, [new[] { "--experiment", "nope", "--help" }]));
     }
 
     [Fact]

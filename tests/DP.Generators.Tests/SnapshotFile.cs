@@ -4,16 +4,16 @@ using Xunit;
 namespace DP.Generators.Tests;
 
 /// <summary>
-/// Compares generated code with a reviewed <c>Snapshots/NAME.verified.cs</c> beside the tests. A mismatch writes
+/// Compares generated code with a reviewed <c>Snapshots/NAME.verified.cs</c> (<c>.fs</c> for F#) beside the tests. A mismatch writes
 /// <c>NAME.received.cs</c> and fails; set DP_UPDATE_SNAPSHOTS=1 to accept the new output after reviewing it.
 /// </summary>
 public static class SnapshotFile
 {
-    public static void Match(string actual, string name, [CallerFilePath] string testFile = "")
+    public static void Match(string actual, string name, [CallerFilePath] string testFile = "", string extension = ".cs")
     {
         var folder = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
-        var verified = Path.Combine(folder, name + ".verified.cs");
-        var received = Path.Combine(folder, name + ".received.cs");
+        var verified = Path.Combine(folder, name + ".verified" + extension);
+        var received = Path.Combine(folder, name + ".received" + extension);
         actual = actual.Replace("\r\n", "\n");
         if (Environment.GetEnvironmentVariable("DP_UPDATE_SNAPSHOTS") == "1")
         {

@@ -145,4 +145,47 @@ public sealed class TemplateTests(PackedSdkFixture sdk)
         Assert.Contains("  kind: prompt\n", spec);
         Assert.Equal(2, Directory.GetFiles(project, "*.dp.yaml").Length);
     }
+
+    [Theory]
+    [InlineData("sample")]
+    [InlineData("rte")]
+    public void FSharp_experiment_template_writes_an_fsproj_with_the_CSharp_templates_spec(string task)
+    {
+        var workspace = sdk.NewWorkspace($"new-fsharp-{task}");
+        string[] options = ["--task", task, "--method", "prefix", "--no-restore"];
+
+        var fsharp = sdk.DotNetNew(workspace, ["dp-experiment", "-lang", "F#", "-n", "Probe", "-o", "fs", .. options]);
+        var csharp = sdk.DotNetNew(workspace, ["dp-experiment", "-n", "Probe", "-o", "cs", .. options]);
+
+        Assert.True(fsharp.ExitCode == 0, fsharp.ToString());
+        Assert.True(csharp.ExitCode == 0, csharp.ToString());
+        var project = Path.Combine(workspace, "fs");
+        var projectFile = File.ReadAllText(Path.Combine(project, "Probe.fsproj"));
+        Assert.Contains($"<Project Sdk=\"DP.Sdk/{sdk.Version}\">", projectFile);
+        Assert.DoesNotContain("#if", projectFile);
+        Assert.Empty(Directory.GetFiles(project, "*.cs*"));
+        // One spec for both languages: the F# one differs only where it names the F# things.
+        Assert.Equal(AsFSharp(File.ReadAllText(Path.Combine(workspace, "cs", "probe.dp.yaml"))), File.ReadAllText(Path.Combine(project, "probe.dp.yaml")));
+        var sample = task == "sample";
+        Assert.Equal(sample, File.Exists(Path.Combine(project, "SampleData.fs")));
+        Assert.Equal(sample, File.Exists(Path.Combine(project, "Program.fs")));
+        Assert.Equal(sample, projectFile.Contains("<DpGenerateEntryPoint>false</DpGenerateEntryPoint>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FSharp_spec_template_writes_the_same_spec()
+    {
+        var workspace = sdk.NewWorkspace("new-fsharp-spec");
+
+        var fsharp = sdk.DotNetNew(workspace, "dp-spec", "-lang", "F#", "-n", "fs-spec", "--method", "prompt", "-o", "fs");
+        var csharp = sdk.DotNetNew(workspace, "dp-spec", "-n", "fs-spec", "--method", "prompt", "-o", "cs");
+
+        Assert.True(fsharp.ExitCode == 0, fsharp.ToString());
+        Assert.True(csharp.ExitCode == 0, csharp.ToString());
+        Assert.Equal(AsFSharp(File.ReadAllText(Path.Combine(workspace, "cs", "fs-spec.dp.yaml"))), File.ReadAllText(Path.Combine(workspace, "fs", "fs-spec.dp.yaml")));
+    }
+
+    private static string AsFSharp(string csharpSpec) => csharpSpec
+        .Replace("SampleData.cs", "SampleData.fs", StringComparison.Ordinal)
+        .Replace("a typed experiment class", "a typed experiment module", StringComparison.Ordinal);
 }

@@ -7,34 +7,8 @@ namespace Demo.App
     [global::System.CodeDom.Compiler.GeneratedCode("DP.Generators", "0.1.0")]
     internal static class DpProgram
     {
-        public static int Main(string[] args)
-        {
-            string? name = null;
-            var rest = new global::System.Collections.Generic.List<string>();
-            for (var i = 0; i < args.Length; i++)
-            {
-                if (args[i] == "--experiment" && i + 1 < args.Length) { name = args[++i]; continue; }
-                if (args[i].StartsWith("--experiment=", global::System.StringComparison.Ordinal)) { name = args[i].Substring("--experiment=".Length); continue; }
-                rest.Add(args[i]);
-            }
-            switch (name)
-            {
-                case "rte-prompt": return global::Demo.App.RtePromptExperiment.Run(rest.ToArray());
-                case "boolq-ptv2": return global::Demo.App.BoolqPtv2Experiment.Run(rest.ToArray());
-            }
-            if (name is null && global::System.Array.Exists(args, a => a is "-h" or "--help" or "help"))
-            {
-                global::System.Console.WriteLine("Choose an experiment with --experiment NAME. Experiments:");
-                global::System.Console.WriteLine("  rte-prompt  (a.dp.yaml)");
-                global::System.Console.WriteLine("  boolq-ptv2  (b.dp.yaml)");
-                return global::Demo.App.RtePromptExperiment.Run(rest.ToArray());
-            }
-            global::System.Console.Error.WriteLine(name is null
-                ? "Choose an experiment with --experiment NAME. Experiments:"
-                : "Unknown experiment '" + name + "'. Choose one with --experiment NAME. Experiments:");
-            global::System.Console.Error.WriteLine("  rte-prompt  (a.dp.yaml)");
-            global::System.Console.Error.WriteLine("  boolq-ptv2  (b.dp.yaml)");
-            return 2;
-        }
+        public static int Main(string[] args) => global::DP.Runtime.Experiments.ExperimentSelector.Run(args,
+            new global::DP.Runtime.Experiments.ExperimentEntry("rte-prompt", "a.dp.yaml", global::Demo.App.RtePromptExperiment.Run),
+            new global::DP.Runtime.Experiments.ExperimentEntry("boolq-ptv2", "b.dp.yaml", global::Demo.App.BoolqPtv2Experiment.Run));
     }
 }

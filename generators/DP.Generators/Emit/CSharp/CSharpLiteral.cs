@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using DP.Generators.Model;
 
 namespace DP.Generators.Emit.CSharp;
@@ -9,34 +8,7 @@ internal static class CSharpLiteral
 {
     public const string Experiments = "global::DP.Runtime.Experiments";
 
-    public static string String(string? value)
-    {
-        if (value is null) return "null";
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\0': sb.Append("\\0"); break;
-                default:
-                    if (char.IsControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085')
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
+    public static string String(string? value) => value is null ? "null" : QuotedString.Of(value, "\\0");
 
     public static string Double(double value) => value.ToString("R", CultureInfo.InvariantCulture) + "d";
 

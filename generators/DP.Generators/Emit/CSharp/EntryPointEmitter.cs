@@ -37,38 +37,12 @@ internal static class EntryPointEmitter
         }
         else
         {
-            w.Open("public static int Main(string[] args)");
-            w.Line("string? name = null;");
-            w.Line("var rest = new global::System.Collections.Generic.List<string>();");
-            w.Open("for (var i = 0; i < args.Length; i++)");
-            w.Line("if (args[i] == \"--experiment\" && i + 1 < args.Length) { name = args[++i]; continue; }");
-            w.Line("if (args[i].StartsWith(\"--experiment=\", global::System.StringComparison.Ordinal)) { name = args[i].Substring(\"--experiment=\".Length); continue; }");
-            w.Line("rest.Add(args[i]);");
-            w.Close();
-            w.Open("switch (name)");
-            foreach (var spec in specs)
+            // Picking one by --experiment NAME is the runtime's, as for F#.
+            w.Line("public static int Main(string[] args) => global::DP.Runtime.Experiments.ExperimentSelector.Run(args,");
+            for (var i = 0; i < specs.Count; i++)
             {
-                w.Line("case " + CSharpLiteral.String(spec.Name) + ": return " + prefix + spec.TypeName + ".Run(rest.ToArray());");
+                w.Line("    new global::DP.Runtime.Experiments.ExperimentEntry(" + CSharpLiteral.String(specs[i].Name) + ", " + CSharpLiteral.String(specs[i].SpecFileName) + ", " + prefix + specs[i].TypeName + ".Run)" + (i < specs.Count - 1 ? "," : ");"));
             }
-            w.Close();
-            // --help without --experiment: the list of experiments, then the options they share.
-            w.Open("if (name is null && global::System.Array.Exists(args, a => a is \"-h\" or \"--help\" or \"help\"))");
-            w.Line("global::System.Console.WriteLine(\"Choose an experiment with --experiment NAME. Experiments:\");");
-            foreach (var spec in specs)
-            {
-                w.Line("global::System.Console.WriteLine(" + CSharpLiteral.String("  " + spec.Name + "  (" + spec.SpecFileName + ")") + ");");
-            }
-            w.Line("return " + prefix + specs[0].TypeName + ".Run(rest.ToArray());");
-            w.Close();
-            w.Line("global::System.Console.Error.WriteLine(name is null");
-            w.Line("    ? \"Choose an experiment with --experiment NAME. Experiments:\"");
-            w.Line("    : \"Unknown experiment '\" + name + \"'. Choose one with --experiment NAME. Experiments:\");");
-            foreach (var spec in specs)
-            {
-                w.Line("global::System.Console.Error.WriteLine(" + CSharpLiteral.String("  " + spec.Name + "  (" + spec.SpecFileName + ")") + ");");
-            }
-            w.Line("return 2;");
-            w.Close();
         }
         w.Close();
         if (hasNamespace) w.Close();

@@ -50,25 +50,9 @@ internal static class ExperimentEmitter
         return w.ToString();
     }
 
-    // The methods this experiment can run: its own, and every method.kind its sweep tries.
-    private static IReadOnlyList<string> Methods(ExperimentSpec spec)
-    {
-        var methods = new List<string> { spec.Get("method.kind")! };
-        var axis = spec.Sweep is { } sweep ? sweep.Keys.ToList().IndexOf("method.kind") : -1;
-        if (axis >= 0) methods.AddRange(spec.Sweep!.Trials.Select(t => t.Values[axis]));
-        return methods.Distinct().ToArray();
-    }
-
-    // Only the keys of the methods it can run: a key of another method is refused by the runtime with its method.
-    private static IEnumerable<OptionDefinition> OverridableOptions(ExperimentSpec spec)
-    {
-        var methods = Methods(spec);
-        return SpecSchema.Options.Where(o => methods.Any(m => SpecSchema.AppliesTo(o.Key, m)));
-    }
-
     private static void EmitKeys(CodeWriter w, ExperimentSpec spec)
     {
-        var methods = string.Join(", ", Methods(spec).Select(CSharpLiteral.String));
+        var methods = string.Join(", ", ExperimentPlan.Methods(spec).Select(CSharpLiteral.String));
         w.Line("/// <summary>Every key <see cref=\"ApplyOverride\"/> accepts (dotted spec keys of the methods this experiment runs).</summary>");
         w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> OverrideKeys { get; } = " + Helper + ".KeysFor(" + methods + ");");
         w.Line();
@@ -76,22 +60,18 @@ internal static class ExperimentEmitter
 
     private static void EmitCreateOptions(CodeWriter w, ExperimentSpec spec)
     {
-        var method = spec.Get("method.kind")!;
-        var settings = spec.Settings.Where(s => s.Key != "method.kind" && SpecSchema.AppliesTo(s.Key, method)).ToList();
         w.Line("/// <summary>The options exactly as the spec states them (defaults filled in).</summary>");
         w.Open("public static " + E + ".ExperimentOptions CreateOptions()");
-        w.Line("var method = new " + E + "." + SpecSchema.MethodOptionsType(method) + "();");
-        foreach (var setting in settings.Where(s => SpecSchema.Find(s.Key)!.Scope == OptionScope.Method))
+        w.Line("var method = new " + E + "." + ExperimentPlan.MethodOptionsType(spec) + "();");
+        foreach (var (option, text) in ExperimentPlan.MethodSettings(spec))
         {
-            var option = SpecSchema.Find(setting.Key)!;
-            w.Line("method." + option.PropertyPath + " = " + CSharpLiteral.Value(option, setting.Text) + ";");
+            w.Line("method." + option.PropertyPath + " = " + CSharpLiteral.Value(option, text) + ";");
         }
         w.Line("var options = new " + E + ".ExperimentOptions { Method = method };");
         w.Line("options.Name = " + CSharpLiteral.String(spec.Name) + ";");
-        foreach (var setting in settings.Where(s => SpecSchema.Find(s.Key)!.Scope == OptionScope.Experiment))
+        foreach (var (option, text) in ExperimentPlan.ExperimentSettings(spec))
         {
-            var option = SpecSchema.Find(setting.Key)!;
-            w.Line("options." + option.PropertyPath + " = " + CSharpLiteral.Value(option, setting.Text) + ";");
+            w.Line("options." + option.PropertyPath + " = " + CSharpLiteral.Value(option, text) + ";");
         }
         w.Line("options.Task = CreateTask();");
         w.Line("return options;");
@@ -112,11 +92,9 @@ internal static class ExperimentEmitter
     {
         w.Open("private static " + E + ".TaskOptions " + name + "()");
         w.Line("var task = new " + E + ".TaskOptions();");
-        foreach (var setting in task.Settings)
+        foreach (var (option, text) in ExperimentPlan.TaskSettings(task))
         {
-            var option = SpecSchema.Find(setting.Key)!;
-            if (option.PropertyPath.StartsWith("FewShot.", System.StringComparison.Ordinal)) continue;
-            w.Line("task." + option.PropertyPath + " = " + CSharpLiteral.Value(option, setting.Text) + ";");
+            w.Line("task." + option.PropertyPath + " = " + CSharpLiteral.Value(option, text) + ";");
         }
         w.Line("task.Fields = new global::System.Collections.Generic.List<string> { " + string.Join(", ", task.Fields.Select(CSharpLiteral.String)) + (task.Fields.Count > 0 ? " " : "") + "};");
         var labels = task.Labels.Select(l => "new " + E + ".LabelWord(" + CSharpLiteral.String(l.Value) + ", " + CSharpLiteral.String(l.Word) + ")");
@@ -151,7 +129,7 @@ internal static class ExperimentEmitter
         w.Line("if (value is null) throw new global::System.ArgumentNullException(nameof(value));");
         w.Open("switch (key)");
         w.Line("case \"experiment\": options.Name = " + Helper + ".Name(key, value); return;");
-        foreach (var option in OverridableOptions(spec))
+        foreach (var option in ExperimentPlan.OverridableOptions(spec))
         {
             w.Line("case " + CSharpLiteral.String(option.Key) + ": " + Assignment(option) + "; return;");
         }
@@ -163,32 +141,20 @@ internal static class ExperimentEmitter
         w.Line();
     }
 
-    // Where an override writes: a method key into the method's own options (a key of another method is refused
-    // there, naming its method), a few-shot key into the task's few-shot group, others by their property path.
     private static string Assignment(OptionDefinition option)
     {
-        if (option.Key == "method.kind") return "options.Method = " + Helper + ".SwitchMethod(options.Method, " + Parse(option) + ")";
-        var target = option.Scope switch
+        var (target, path) = ExperimentPlan.OverrideOf(option);
+        var into = target switch
         {
-            OptionScope.Method => Helper + ".MethodOf<" + E + "." + option.Holder + ">(options, key).",
-            OptionScope.Task when option.PropertyPath.StartsWith(FewShot, System.StringComparison.Ordinal) => "(options.Task.FewShot ??= new " + E + ".FewShotOptions()).",
-            OptionScope.Task => "options.Task.",
+            OverrideTarget.SwitchMethod => "options.Method = " + Helper + ".SwitchMethod(options.Method, ",
+            OverrideTarget.Method => Helper + ".MethodOf<" + E + "." + option.Holder + ">(options, key).",
+            OverrideTarget.FewShot => "(options.Task.FewShot ??= new " + E + ".FewShotOptions()).",
+            OverrideTarget.Task => "options.Task.",
             _ => "options.",
         };
-        var path = option.Scope == OptionScope.Task && option.PropertyPath.StartsWith(FewShot, System.StringComparison.Ordinal)
-            ? option.PropertyPath.Substring(FewShot.Length) : option.PropertyPath;
-        return target + path + " = " + Parse(option);
+        return target == OverrideTarget.SwitchMethod ? into + Parse(option) + ")" : into + path + " = " + Parse(option);
     }
 
-    private const string FewShot = "FewShot.";
-
-    // Type, range, null and choice words are the runtime's, read from the same schema: only the method differs.
-    private static string Parse(OptionDefinition option) => option.Kind switch
-    {
-        SpecValueKind.Int => Helper + (option.Nullable ? ".NullableInt" : ".Int") + "(key, value)",
-        SpecValueKind.Double => Helper + (option.Nullable ? ".NullableDouble" : ".Double") + "(key, value)",
-        SpecValueKind.Bool => Helper + ".Bool(key, value)",
-        SpecValueKind.Enum => Helper + ".Choice<" + E + "." + option.EnumType + ">(key, value)",
-        _ => Helper + (option.Nullable ? ".NullableText" : ".Text") + "(key, value)",
-    };
+    private static string Parse(OptionDefinition option)
+        => Helper + "." + ExperimentPlan.ReaderMethod(option) + (option.Kind == SpecValueKind.Enum ? "<" + E + "." + option.EnumType + ">" : "") + "(key, value)";
 }

@@ -1,8 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 using DP.Generators.Model;
-using DP.Generators.Validation;
 
 namespace DP.Generators.Emit.CSharp;
 
@@ -15,21 +13,10 @@ internal static class PredictorEmitter
 {
     private const string Runtime = "global::DP.Runtime.Prediction";
 
-    /// <summary>The input fields and label values, or null when the task has no typed predictor.</summary>
-    public static (IReadOnlyList<string> Fields, IReadOnlyList<string> Labels)? Shape(TaskSpec task)
-    {
-        var custom = task.Get("task.kind") == "custom";
-        var superGlue = task.Get("task.superglue")!;
-        if (!custom && superGlue is "copa" or "record") return null;
-        var fields = custom ? task.Fields.ToList() : SpecSchema.SuperGlueFields(superGlue).ToList();
-        var labels = task.Labels.Count > 0 ? task.Labels.Select(l => l.Value).ToList() : SpecSchema.SuperGlueLabels(superGlue).Select(l => l.Key).ToList();
-        return fields.Count == 0 || labels.Count < 2 ? null : (fields, labels);
-    }
-
     public static void EmitLoad(CodeWriter w, ExperimentSpec spec)
     {
-        if (Shape(spec.Task) is null) return;
-        var name = Prefix(spec) + "Predictor";
+        if (PredictorShape.Of(spec.Task) is null) return;
+        var name = PredictorShape.Prefix(spec) + "Predictor";
         w.Line("/// <summary>The trained run <paramref name=\"run\"/> (default the latest) with its best weights, or the checkpoint folder <paramref name=\"checkpoint\"/>, ready to label new inputs.</summary>");
         w.Line("public static " + name + " LoadPredictor(string? run = null, string? checkpoint = null) => new " + name + "(" + Runtime + ".Predictor.Load(CreateOptions(), run, checkpoint));");
         w.Line();
@@ -37,11 +24,11 @@ internal static class PredictorEmitter
 
     public static void EmitTypes(CodeWriter w, ExperimentSpec spec)
     {
-        if (Shape(spec.Task) is not { } shape) return;
-        var prefix = Prefix(spec);
+        if (PredictorShape.Of(spec.Task) is not { } shape) return;
+        var prefix = PredictorShape.Prefix(spec);
         var generated = "[global::System.CodeDom.Compiler.GeneratedCode(\"DP.Generators\", \"" + GeneratorInfo.Version + "\")]";
-        var members = shape.Labels.Select(Member).ToList();
-        var properties = shape.Fields.Select(SpecValidator.PropertyNameFor).ToList();
+        var members = shape.Labels.Select(PredictorShape.Member).ToList();
+        var properties = shape.Properties;
 
         w.Line();
         w.Line("/// <summary>One input of " + CSharpLiteral.Xml(spec.Name) + ": the task's text fields.</summary>");
@@ -93,19 +80,5 @@ internal static class PredictorEmitter
         w.Line();
         w.Line("public void Dispose() => Untyped.Dispose();");
         w.Close();
-    }
-
-    private static string Prefix(ExperimentSpec spec) => spec.TypeName.Substring(0, spec.TypeName.Length - "Experiment".Length);
-
-    // "not_entailment" → NotEntailment, "1" → _1: a C# identifier from a label value.
-    private static string Member(string value)
-    {
-        var sb = new StringBuilder();
-        foreach (var part in value.Split(value.Where(c => !char.IsLetterOrDigit(c)).Distinct().ToArray(), System.StringSplitOptions.RemoveEmptyEntries))
-        {
-            sb.Append(char.ToUpperInvariant(part[0])).Append(part.Substring(1));
-        }
-        if (sb.Length == 0 || char.IsDigit(sb[0])) sb.Insert(0, '_');
-        return sb.ToString();
     }
 }

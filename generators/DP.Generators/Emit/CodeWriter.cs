@@ -1,8 +1,8 @@
 using System.Text;
 
-namespace DP.Generators.Emit.CSharp;
+namespace DP.Generators.Emit;
 
-/// <summary>A tiny indenting writer so emitted code is readable and stable for snapshots.</summary>
+/// <summary>A tiny indenting writer so emitted code (C# or F#) is readable and stable for snapshots.</summary>
 internal sealed class CodeWriter
 {
     private readonly StringBuilder _sb = new();
@@ -20,6 +20,20 @@ internal sealed class CodeWriter
         Line(text);
         Line("{");
         _indent++;
+        return this;
+    }
+
+    /// <summary>A line, then the lines after it one level deeper (F# blocks have no braces).</summary>
+    public CodeWriter Indent(string text)
+    {
+        Line(text);
+        _indent++;
+        return this;
+    }
+
+    public CodeWriter Dedent()
+    {
+        _indent--;
         return this;
     }
 
