@@ -20,7 +20,7 @@ public static class SpeedBenchmark
 {
     public sealed record Result(string Method, string DType, int Batch, int Tokens, double SecondsPerStep, double TrainExamplesPerSecond,
         double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false, bool Checkpointing = false, double ManagedKbPerStep = 0, bool Dropout = true,
-        double PeakGFlops = 0)
+        double PeakGFlops = 0, double CpuSecondsPerStep = 0)
     {
         public double PercentOfPeak => PeakGFlops > 0 ? 100 * AchievedGFlops / PeakGFlops : double.NaN;
     }
@@ -45,7 +45,7 @@ public static class SpeedBenchmark
                     args.Contains("--checkpointing"), !args.Contains("--no-dropout"));
                 if (r is null) continue;
                 results.Add(r);
-                Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step {r.TrainExamplesPerSecond,7:F1} ex/s train " +
+                Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step ({r.CpuSecondsPerStep:F3} CPU s) {r.TrainExamplesPerSecond,7:F1} ex/s train " +
                                   $"{r.EvalExamplesPerSecond,7:F1} ex/s eval {r.AchievedGFlops,7:F1} GFLOP/s ({r.PercentOfPeak:F0}% of {r.PeakGFlops:F0}) {r.PeakRssMb,7:F0} MB peak {r.ManagedKbPerStep,6:F0} KB/step managed");
             }
         Console.WriteLine();
@@ -127,9 +127,13 @@ public static class SpeedBenchmark
             ? Enumerable.Range(0, steps).Select(s => SyntheticBatch(batch, tokens, special.Cls ?? 101, special.Sep, batches.Count + s)).ToList()
             : Enumerable.Range(0, steps).Select(s => batches[s % batches.Count]).ToList();
         long managedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         foreach (var b in timed) Step(b);
         double secondsPerStep = sw.Elapsed.TotalSeconds / steps;
+        // CPU time of all the process's threads: on a shared machine wall time measures the share of the cores this
+        // process got as much as its own work; with passive waiting, CPU time is the work.
+        double cpuSecondsPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / steps;
         double managedKbPerStep = (GC.GetTotalAllocatedBytes(precise: true) - managedBefore) / 1024.0 / steps;
 
         model.Module.eval();
@@ -152,7 +156,7 @@ public static class SpeedBenchmark
         double peakRss = ProcessMemory.PeakRssMb(); // before the GEMM peak's own tensors
         return new Result(methodName, dtypeName, batch, tokens, secondsPerStep, batch / secondsPerStep, evalPerSecond,
             stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, peakRss,
-            torch.get_num_threads(), uncached, checkpointing, managedKbPerStep, dropout, GemmPeak.Measure(dtype));
+            torch.get_num_threads(), uncached, checkpointing, managedKbPerStep, dropout, GemmPeak.Measure(dtype), cpuSecondsPerStep);
     }
 
     private static ModelBatch SyntheticBatch(int batch, int tokens, int cls, int sep, int index)

@@ -16,7 +16,7 @@ METHODS=${METHODS:-"prompt dp-ins-pos"}
 LOADS=${LOADS:-"as-is loaded"}
 busy=()
 stop_load() { for p in "${busy[@]}"; do kill "$p" 2>/dev/null || true; done; busy=(); }
-trap stop_load EXIT
+trap stop_load EXIT; trap 'exit 1' INT TERM
 echo "# $(lscpu | sed -n 's/^Model name: *//p') (family $(lscpu | sed -n 's/^CPU family: *//p'), model $(lscpu | sed -n 's/^Model: *//p')), $(nproc) cpus; $(date -u +%FT%TZ)"
 for round in $(seq "$ROUNDS"); do
   for load in $LOADS; do
@@ -28,9 +28,9 @@ for round in $(seq "$ROUNDS"); do
         before=$(cut -d' ' -f1 /proc/loadavg)
         line=$(env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT ${envs//,/ } "$bin/DP.Benchmarks" speed --one "$method" bfloat16 \
           --steps "$STEPS" --threads 2 --no-dropout | grep '^RESULT ' | sed 's/^RESULT //')
-        field() { echo "$line" | sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
-        printf "round %s %-6s %-10s %-11s %.3f s/step %6.1f GFLOP/s %5.1f%% of GEMM peak  load %s -> %s\n" "$round" "$load" \
-          "$name" "$method" "$(field SecondsPerStep)" "$(field AchievedGFlops)" \
+        field() { echo "$line" | grep -oE "\"$1\":[0-9.eE+-]+" | cut -d: -f2 || echo 0; }
+        printf "round %s %-6s %-10s %-11s %.3f s/step %.3f CPU s/step %6.1f GFLOP/s %5.1f%% of GEMM peak  load %s -> %s\n" \
+          "$round" "$load" "$name" "$method" "$(field SecondsPerStep)" "$(field CpuSecondsPerStep)" "$(field AchievedGFlops)" \
           "$(echo "$(field AchievedGFlops) $(field PeakGFlops)" | awk '{ if ($2 > 0) print 100 * $1 / $2; else print 0 }')" \
           "$before" "$(cut -d' ' -f1 /proc/loadavg)"
       done
