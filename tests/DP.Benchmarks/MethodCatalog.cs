@@ -7,14 +7,14 @@ public static class MethodCatalog
 {
     public static IReadOnlyList<(string Name, MethodOptions Options)> All { get; } =
     [
-        ("finetune", new MethodOptions { Kind = MethodKind.FineTune }),
-        ("prompt", new MethodOptions { Kind = MethodKind.Prompt, PromptLength = 20 }),
-        ("ptuning-v2", new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 20 }),
-        ("dp-task-pos", new MethodOptions { Kind = MethodKind.Dynamic, PromptLength = 20, Position = PositionPolicy.Task }),
-        ("dp-ins-pos", new MethodOptions { Kind = MethodKind.Dynamic, PromptLength = 20, Position = PositionPolicy.Instance }),
-        ("dp-ins-len", new MethodOptions { Kind = MethodKind.Dynamic, PromptLength = 20, Position = PositionPolicy.Prefix, Length = LengthPolicy.Instance }),
-        ("dp-ins-pool", new MethodOptions { Kind = MethodKind.Dynamic, PromptLength = 20, Position = PositionPolicy.Prefix, PoolSize = 4 }),
-        ("dp-ins-pool-pos", new MethodOptions { Kind = MethodKind.Dynamic, PromptLength = 20, Position = PositionPolicy.Instance, PoolSize = 4 }),
+        ("finetune", new FineTuningOptions()),
+        ("prompt", new PromptTuningOptions { PromptLength = 20 }),
+        ("ptuning-v2", new PrefixTuningOptions { PromptLength = 20 }),
+        ("dp-task-pos", new DynamicPromptingOptions { PromptLength = 20, Position = PositionPolicy.Task }),
+        ("dp-ins-pos", new DynamicPromptingOptions { PromptLength = 20, Position = PositionPolicy.Instance }),
+        ("dp-ins-len", new DynamicPromptingOptions { PromptLength = 20, Position = PositionPolicy.Prefix, Length = LengthPolicy.Instance }),
+        ("dp-ins-pool", new DynamicPromptingOptions { PromptLength = 20, Position = PositionPolicy.Prefix, Pool = { Size = 4 } }),
+        ("dp-ins-pool-pos", new DynamicPromptingOptions { PromptLength = 20, Position = PositionPolicy.Instance, Pool = { Size = 4 } }),
     ];
 
     public static MethodOptions Get(string name) =>

@@ -149,9 +149,10 @@ public static class SpeedBenchmark
 
         var c = backbone.Config;
         bool prefix = method.Kind == MethodKind.Prefix;
-        int promptRows = method.Kind is MethodKind.Prompt or MethodKind.Dynamic ? method.PromptLength : 0;
+        int promptLength = method is SoftPromptOptions soft ? soft.PromptLength : 0;
+        int promptRows = method is PromptTuningOptions ? promptLength : 0;
         double forward = StepFlops.EncoderForward(batch, tokens + promptRows, c.HiddenSize, c.NumHiddenLayers, c.IntermediateSize,
-            prefix ? method.PromptLength : 0);
+            prefix ? promptLength : 0);
         double stepFlop = StepFlops.TrainStep(forward, method.Kind == MethodKind.FineTune);
         double peakRss = ProcessMemory.PeakRssMb(); // before the GEMM peak's own tensors
         return new Result(methodName, dtypeName, batch, tokens, secondsPerStep, batch / secondsPerStep, evalPerSecond,

@@ -89,7 +89,16 @@ public class DiagnosticTests
 
     [Fact]
     public void DP0011_instance_position_with_finetune()
-        => AssertAt(Single("experiment: a\n" + Task + "method:\n  kind: finetune\n  position: instance\n"), "DP0011", 5, 13);
+        => AssertAt(Single("experiment: a\n" + Task + "method:\n  kind: finetune\n  position: instance\n"), "DP0011", 5, 3, "belongs to 'kind: dynamic'");
+
+    // Both used to build and run as something else: prompt tuning always put its prompt first, P-tuning v2 ignored init.
+    [Fact]
+    public void DP0011_a_postfix_position_is_dynamic_promptings()
+        => AssertAt(Single("experiment: a\n" + Task + "method: { kind: prompt, position: postfix }\n"), "DP0011", 3, 25, "belongs to 'kind: dynamic'");
+
+    [Fact]
+    public void DP0011_p_tuning_v2_has_no_input_prompt_init()
+        => AssertAt(Single("experiment: a\n" + Task + "method: { kind: prefix, init: random }\n"), "DP0011", 3, 25, "N(0, 1)");
 
     [Fact]
     public void DP0011_reparameterize_only_with_prefix()

@@ -48,8 +48,9 @@ public class OverrideBehaviourTests
         Assert.Equal(16, o.Task.FewShot!.PerLabel);
         Assert.Null(o.Task.FewShot.Total);
         Assert.Equal(MethodKind.Dynamic, o.Method.Kind);
-        Assert.Equal(PositionPolicy.Instance, o.Method.Position);
-        Assert.Equal(4, o.Method.PoolSize);
+        var dynamic = Assert.IsType<DynamicPromptingOptions>(o.Method);
+        Assert.Equal(PositionPolicy.Instance, dynamic.Position);
+        Assert.Equal(4, dynamic.Pool.Size);
         Assert.Equal(0.003, o.Training.LearningRate);
         Assert.Equal(0.3, o.Training.PromptLearningRate);
         Assert.Equal(1e-4, o.Training.InstanceLearningRate);
@@ -68,7 +69,7 @@ public class OverrideBehaviourTests
             Override(o, "training.learning_rate", "1.5e-4");
             Override(o, "method.gumbel.min_temperature", "0.25");
             Assert.Equal(1.5e-4, o.Training.LearningRate);
-            Assert.Equal(0.25, o.Method.Gumbel.MinTemperature);
+            Assert.Equal(0.25, ((DynamicPromptingOptions)o.Method).Gumbel.MinTemperature);
         }
         finally
         {

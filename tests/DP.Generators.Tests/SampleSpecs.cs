@@ -76,7 +76,7 @@ public static class SampleSpecs
           superglue: rte
           template: "{premise} Question: {hypothesis}? Answer:"
           labels: { entailment: yes, not_entailment: no }
-        method: { kind: prompt, prompt_length: 10, init: text, init_text: "Does it follow?", position: postfix }
+        method: { kind: prompt, prompt_length: 10, init: text, init_text: "Does it follow?" }
         head: { kind: verbalizer }
         training: { optimizer: adafactor, learning_rate: 0.3, batch_size: 8, device: cpu }
         outputs: { dir: out/rte, plots: false }

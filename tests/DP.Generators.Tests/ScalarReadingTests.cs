@@ -76,24 +76,6 @@ public class ScalarReadingTests
         {
             return (false, null, e.Message);
         }
-        return (true, Canonical(SpecSchema.Find(key)!, Read(options, SpecSchema.Find(key)!)), null);
+        return (true, SpecDocument.Value(options, key), null); // the runtime's canonical text, as the run folder writes it
     }
-
-    private static object? Read(ExperimentOptions options, OptionDefinition option)
-    {
-        object? target = option.Scope == OptionScope.Task ? options.Task : options;
-        foreach (var name in option.PropertyPath.Split('.')) target = target!.GetType().GetProperty(name)!.GetValue(target);
-        return target;
-    }
-
-    // The validator's canonical text for a runtime value.
-    private static string? Canonical(OptionDefinition option, object? value) => value switch
-    {
-        null => null,
-        bool b => b ? "true" : "false",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        int i => i.ToString(CultureInfo.InvariantCulture),
-        Enum e => option.Choices.Single(c => c.Member == e.ToString()).Word,
-        _ => (string)value,
-    };
 }

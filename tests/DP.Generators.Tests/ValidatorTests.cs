@@ -21,7 +21,7 @@ public class ValidatorTests
     {
         var spec = Validate("experiment: m\ntask: { kind: superglue, superglue: multirc }\nmethod: { kind: prompt }\n").Spec!;
         Assert.Equal("f1a", spec.Get("training.best_metric"));
-        Assert.Equal("prefix", spec.Get("method.position"));
+        Assert.Equal("20", spec.Get("method.prompt_length"));
         Assert.Equal("0.003", spec.Get("training.learning_rate"));
         Assert.Equal("superglue", spec.Task.Get("task.kind"));
 

@@ -22,9 +22,7 @@ internal static class SweepExperimentProbe
         options.Task.DataDir = dataDir;
         options.Task.Fields = ["text"];
         options.Task.MaxLength = 16;
-        options.Method.Kind = MethodKind.Prompt;
-        options.Method.Position = PositionPolicy.Prefix;
-        options.Method.PromptLength = 2;
+        options.Method = new PromptTuningOptions { PromptLength = 2 };
         options.Training.MaxSteps = 4;
         options.Training.BatchSize = 4;
         options.Training.EvalBatchSize = 8;
@@ -41,7 +39,7 @@ internal static class SweepExperimentProbe
     {
         switch (key)
         {
-            case "method.kind": o.Method.Kind = Enum.Parse<MethodKind>(value, ignoreCase: true); break;
+            case "method.kind": o.Method = SpecValues.SwitchMethod(o.Method, Enum.Parse<MethodKind>(value, ignoreCase: true)); break;
             case "training.seed": o.Training.Seed = int.Parse(value, CultureInfo.InvariantCulture); break;
             case "training.threads": o.Training.Threads = int.Parse(value, CultureInfo.InvariantCulture); break;
             default: throw new ArgumentException($"unknown key '{key}'.");

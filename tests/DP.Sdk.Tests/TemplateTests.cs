@@ -8,7 +8,7 @@ public sealed class TemplateTests(PackedSdkFixture sdk)
 {
     [Theory]
     [InlineData("dynamic", "position: instance")]
-    [InlineData("prompt", "position: prefix")]
+    [InlineData("prompt", "prompt_length: 8")]
     [InlineData("prefix", "reparameterize: false")]
     [InlineData("finetune", "learning_rate: 5e-5")]
     public void Experiment_template_writes_a_project_on_the_packed_sdk_with_a_spec_for_the_method(string method, string methodLine)

@@ -5,8 +5,11 @@ namespace DP.Generators.Model;
 /// <summary>The type of a scalar spec value.</summary>
 internal enum SpecValueKind { String, Int, Double, Bool, Enum }
 
-/// <summary>Which options object a key writes into: the experiment, or a task (the main one or a multitask entry).</summary>
-internal enum OptionScope { Experiment, Task }
+/// <summary>
+/// Which options object a key writes into: the experiment, a task (the main one or a multitask entry), or the
+/// method's own options (<see cref="OptionDefinition.Holder"/> names the class).
+/// </summary>
+internal enum OptionScope { Experiment, Task, Method }
 
 /// <summary>One spec word of a choice and the runtime enum member it means.</summary>
 internal sealed record ChoiceWord(string Word, string Member);
@@ -34,7 +37,7 @@ internal sealed class OptionDefinition
 
     public OptionScope Scope { get; }
 
-    /// <summary>Property path from the scope's options object, e.g. "Training.LearningRate" or "MaxLength".</summary>
+    /// <summary>Property path from the scope's options object, e.g. "Training.LearningRate", "MaxLength" or "Pool.Size".</summary>
     public string PropertyPath { get; }
 
     public SpecValueKind Kind { get; }
@@ -50,6 +53,19 @@ internal sealed class OptionDefinition
     public bool MinExclusive { get; init; }
 
     public double? Max { get; init; }
+
+    /// <summary>
+    /// Method keys: the DP.Runtime.Experiments class (a MethodOptions) that declares the property; the key applies to
+    /// the methods whose options class is or derives from it.
+    /// </summary>
+    public string? Holder { get; private set; }
+
+    /// <summary>Sets <see cref="Holder"/> while the schema table is built (the definitions are immutable after that).</summary>
+    internal OptionDefinition WithHolder(string holder)
+    {
+        Holder = holder;
+        return this;
+    }
 
     /// <summary>Runtime enum type name (in DP.Runtime.Experiments) for choices.</summary>
     public string? EnumType { get; init; }

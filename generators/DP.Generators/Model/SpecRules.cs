@@ -25,13 +25,13 @@ internal static class SpecRules
                 "training.warmup_steps " + Text("training.warmup_steps") + " exceeds training.max_steps " + Text("training.max_steps") +
                 ": the learning rate would never reach its peak; use at most max_steps warm-up steps");
         }
-        if (Text("method.kind") == "dynamic" && Number("method.gumbel.min_temperature") > Number("method.gumbel.initial_temperature"))
+        if (SpecSchema.AppliesTo("method.gumbel.min_temperature", Text("method.kind")) && Number("method.gumbel.min_temperature") > Number("method.gumbel.initial_temperature"))
         {
             yield return new RuleBreach(new[] { "method.gumbel.min_temperature", "method.gumbel.initial_temperature" },
                 "method.gumbel.min_temperature " + Text("method.gumbel.min_temperature") + " is above method.gumbel.initial_temperature " +
                 Text("method.gumbel.initial_temperature") + "; the temperature only decreases, so make min_temperature <= initial_temperature");
         }
-        if (Text("method.kind") != "finetune" && Text("method.init") == "text" && string.IsNullOrWhiteSpace(value("method.init_text")))
+        if (SpecSchema.AppliesTo("method.init", Text("method.kind")) && Text("method.init") == "text" && string.IsNullOrWhiteSpace(value("method.init_text")))
         {
             yield return new RuleBreach(new[] { "method.init", "method.init_text" },
                 "method.init 'text' needs method.init_text, the text the prompt starts from; add e.g. 'init_text: \"It was great\"' under method");

@@ -58,6 +58,12 @@ internal static class SpecSchema
 
     private const OptionScope E = OptionScope.Experiment;
     private const OptionScope T = OptionScope.Task;
+    private const OptionScope M = OptionScope.Method;
+
+    // The DP.Runtime.Experiments classes that hold method keys (MethodOptions and its subclasses).
+    private const string SoftPrompt = "SoftPromptOptions", PromptTuning = "PromptTuningOptions", PrefixTuning = "PrefixTuningOptions", Dynamic = "DynamicPromptingOptions";
+
+    private static OptionDefinition Method(OptionDefinition option, string holder) => option.WithHolder(holder);
 
     public static readonly IReadOnlyList<OptionDefinition> Options = new[]
     {
@@ -97,24 +103,24 @@ internal static class SpecSchema
         Choice("method.kind", E, "Method.Kind", "MethodKind", "dynamic",
             Words("finetune", "FineTune", "prompt", "Prompt", "prefix", "Prefix", "dynamic", "Dynamic"),
             "fine-tuning, prompt tuning, P-tuning v2 (prefix) or dynamic prompting"),
-        Int("method.prompt_length", E, "Method.PromptLength", "20", 1, 512, "soft prompt length (maximum length for length: task/instance)"),
-        Choice("method.init", E, "Method.Init", "PromptInit", "vocab", Words("random", "Random", "vocab", "Vocab", "vocab_first", "VocabFirst", "text", "Text"), "prompt initialisation"),
-        Text("method.init_text", E, "Method.InitText", null, "text whose token embeddings initialise the prompt (init: text)", nullable: true),
-        Choice("method.position", E, "Method.Position", "PositionPolicy", "instance",
+        Method(Int("method.prompt_length", M, "PromptLength", "20", 1, 512, "soft prompt length (maximum length for length: task/instance)"), SoftPrompt),
+        Method(Choice("method.init", M, "Init", "PromptInit", "vocab", Words("random", "Random", "vocab", "Vocab", "vocab_first", "VocabFirst", "text", "Text"), "prompt initialisation"), PromptTuning),
+        Method(Text("method.init_text", M, "InitText", null, "text whose token embeddings initialise the prompt (init: text)", nullable: true), PromptTuning),
+        Method(Choice("method.position", M, "Position", "PositionPolicy", "instance",
             Words("prefix", "Prefix", "postfix", "Postfix", "task", "Task", "instance", "Instance"),
-            "where the prompt goes; default instance for dynamic, prefix otherwise"),
-        Choice("method.length", E, "Method.Length", "LengthPolicy", "fixed", Words("fixed", "Fixed", "task", "Task", "instance", "Instance"), "prompt length policy"),
-        Int("method.pool.size", E, "Method.PoolSize", "0", 0, 1024, "instance prompt pool size; 0 = one shared prompt"),
-        Flag("method.pool.tanh", E, "Method.PoolTanh", false, "tanh on the pool mixture"),
-        Choice("method.gumbel.schedule", E, "Method.Gumbel.Schedule", "GumbelSchedule", "compound",
-            Words("compound", "Compound", "exponential", "Exponential"), "Gumbel-softmax temperature schedule"),
-        Real("method.gumbel.initial_temperature", E, "Method.Gumbel.InitialTemperature", "1", 0, true, null, "starting temperature"),
-        Real("method.gumbel.min_temperature", E, "Method.Gumbel.MinTemperature", "0.5", 0, true, null, "lowest temperature"),
-        Real("method.gumbel.rate", E, "Method.Gumbel.Rate", "0.001", 0, false, null, "decay rate"),
-        Choice("method.instance_features", E, "Method.InstanceFeatures", "InstanceFeatures", "encoder",
-            Words("encoder", "Encoder", "embeddings", "Embeddings"), "what the instance policy network reads"),
-        Flag("method.reparameterize", E, "Method.Reparameterize", false, "P-tuning v2 MLP reparameterisation (prefix only)"),
-        Int("method.reparameterize_hidden", E, "Method.ReparameterizeHidden", "512", 1, 65536, "hidden size of the reparameterisation MLP"),
+            "where the prompt goes: before or after the input, or chosen per task or per instance"), Dynamic),
+        Method(Choice("method.length", M, "Length", "LengthPolicy", "fixed", Words("fixed", "Fixed", "task", "Task", "instance", "Instance"), "prompt length policy"), Dynamic),
+        Method(Int("method.pool.size", M, "Pool.Size", "0", 0, 1024, "instance prompt pool size; 0 = one shared prompt"), Dynamic),
+        Method(Flag("method.pool.tanh", M, "Pool.Tanh", false, "tanh on the pool mixture"), Dynamic),
+        Method(Choice("method.gumbel.schedule", M, "Gumbel.Schedule", "GumbelSchedule", "compound",
+            Words("compound", "Compound", "exponential", "Exponential"), "Gumbel-softmax temperature schedule"), Dynamic),
+        Method(Real("method.gumbel.initial_temperature", M, "Gumbel.InitialTemperature", "1", 0, true, null, "starting temperature"), Dynamic),
+        Method(Real("method.gumbel.min_temperature", M, "Gumbel.MinTemperature", "0.5", 0, true, null, "lowest temperature"), Dynamic),
+        Method(Real("method.gumbel.rate", M, "Gumbel.Rate", "0.001", 0, false, null, "decay rate"), Dynamic),
+        Method(Choice("method.instance_features", M, "InstanceFeatures", "InstanceFeatures", "encoder",
+            Words("encoder", "Encoder", "embeddings", "Embeddings"), "what the instance policy network reads"), Dynamic),
+        Method(Flag("method.reparameterize", M, "Reparameterize", false, "P-tuning v2 MLP reparameterisation (prefix only)"), PrefixTuning),
+        Method(Int("method.reparameterize_hidden", M, "ReparameterizeHidden", "512", 1, 65536, "hidden size of the reparameterisation MLP"), PrefixTuning),
 
         Choice("head.kind", E, "Head.Kind", "HeadKind", "auto", Words("auto", "Auto", "linear", "Linear", "verbalizer", "Verbalizer"),
             "classification head; auto = verbalizer on T5, linear on encoders; verbalizer on BERT = the label words' masked-LM logits at the template's {mask}"),
@@ -157,6 +163,16 @@ internal static class SpecSchema
     /// <summary>The method words of <c>method.kind</c>.</summary>
     public static readonly IReadOnlyList<string> MethodWords = new[] { "finetune", "prompt", "prefix", "dynamic" };
 
+    /// <summary>The DP.Runtime.Experiments options class of each method word (MethodOptions.Create builds the same).</summary>
+    public static string MethodOptionsType(string method) => method switch
+    {
+        "finetune" => "FineTuningOptions",
+        "prompt" => PromptTuning,
+        "prefix" => PrefixTuning,
+        "dynamic" => Dynamic,
+        _ => throw new System.ArgumentOutOfRangeException(nameof(method), method, "not a method.kind word"),
+    };
+
     /// <summary>
     /// Keys that belong to some methods only (every other key applies to all), with the advice a spec or a
     /// <c>--set</c> that uses one under another method gets. A key is in at most one scope.
@@ -165,12 +181,17 @@ internal static class SpecSchema
     {
         new MethodScope(new[] { "dynamic" }, "it belongs to 'kind: dynamic'; remove it or switch the method to dynamic", new[]
         {
-            "method.pool.size", "method.pool.tanh", "method.gumbel.schedule", "method.gumbel.initial_temperature",
-            "method.gumbel.min_temperature", "method.gumbel.rate", "method.instance_features", "training.instance_learning_rate",
+            "method.position", "method.length", "method.pool.size", "method.pool.tanh", "method.gumbel.schedule",
+            "method.gumbel.initial_temperature", "method.gumbel.min_temperature", "method.gumbel.rate", "method.instance_features",
+            "training.instance_learning_rate",
+        }),
+        new MethodScope(new[] { "prompt", "dynamic" }, "it sets the input prompt's starting values, and P-tuning v2's layer prefixes start from N(0, 1); remove it", new[]
+        {
+            "method.init", "method.init_text",
         }),
         new MethodScope(new[] { "prompt", "prefix", "dynamic" }, "fine-tuning has no prompt; remove it", new[]
         {
-            "method.prompt_length", "method.init", "method.init_text", "method.position", "method.length", "training.prompt_learning_rate",
+            "method.prompt_length", "training.prompt_learning_rate",
         }),
         new MethodScope(new[] { "prefix" }, "reparameterisation is part of P-tuning v2; use 'kind: prefix' or remove it", new[]
         {

@@ -25,11 +25,10 @@ public sealed partial class SpecValidator
         CheckTraining(bound, task);
 
         var settings = new List<SpecSetting>();
-        foreach (var option in SpecSchema.Options.Where(o => o.Scope == OptionScope.Experiment))
+        foreach (var option in SpecSchema.Options.Where(o => o.Scope != OptionScope.Task))
         {
             string? text;
             if (bound.Values.TryGetValue(option.Key, out var v)) text = v.Text;
-            else if (option.Key == "method.position" && method != "dynamic") text = "prefix";
             else if (option.Key == "training.best_metric") text = SpecSchema.DefaultBestMetric(task.Get("task.kind")!, task.Get("task.superglue")!);
             else text = option.DefaultText;
             settings.Add(new SpecSetting(option.Key, text));
@@ -44,40 +43,19 @@ public sealed partial class SpecValidator
             if (bound.Get(key) is { } v) Report(DiagnosticIds.MethodMismatch, v.KeySpan, key, method, advice);
         }
 
-        // Keys of another method, by the schema's method scopes. method.position and method.length also apply to
-        // prompt tuning and P-tuning v2, but their task/instance values need dynamic prompting (reported once, below).
+        // Keys of another method, by the schema's method scopes.
         foreach (var scope in SpecSchema.MethodScopes.Where(s => !s.Methods.Contains(method)))
         {
-            foreach (var key in scope.Keys)
-            {
-                if (key is "method.position" or "method.length" && bound.Get(key) is { Text: "task" or "instance" }) continue;
-                NotWith(key, scope.Advice);
-            }
-        }
-        if (method != "dynamic")
-        {
-            foreach (var key in new[] { "method.position", "method.length" })
-            {
-                if (bound.Get(key) is { Text: "task" or "instance" } v)
-                {
-                    Report(DiagnosticIds.MethodMismatch, v.ValueSpan, key + ": " + v.Text, method,
-                        "task and instance policies need 'kind: dynamic'; use " + (key == "method.position" ? "'position: prefix'" : "'length: fixed'") + " or switch to dynamic");
-                }
-            }
-        }
-        if (method == "prefix" && bound.Get("method.position") is { Text: not "prefix" } position)
-        {
-            Report(DiagnosticIds.MethodMismatch, position.ValueSpan, "method.position: " + position.Text, method,
-                "P-tuning v2 puts its prompts in front of every layer; write 'position: prefix' or remove it");
+            foreach (var key in scope.Keys) NotWith(key, scope.Advice);
         }
 
         var init = bound.Get("method.init")?.Text ?? SpecSchema.Find("method.init")!.DefaultText;
         var initText = bound.Get("method.init_text");
-        if (initText is { Text: not null } && init != "text" && method != "finetune")
+        if (initText is { Text: not null } && init != "text" && SpecSchema.AppliesTo("method.init", method))
         {
             Report(DiagnosticIds.Inconsistent, initText.KeySpan, "'init_text' is used only with 'init: text'; write 'init: text' or remove init_text");
         }
-        if (bound.Get("method.reparameterize_hidden") is { } hidden && bound.Get("method.reparameterize")?.Text != "true" && method == "prefix")
+        if (bound.Get("method.reparameterize_hidden") is { } hidden && bound.Get("method.reparameterize")?.Text != "true" && SpecSchema.AppliesTo("method.reparameterize", method))
         {
             Report(DiagnosticIds.Inconsistent, hidden.KeySpan, "'reparameterize_hidden' is used only with 'reparameterize: true'; add it or remove reparameterize_hidden");
         }

@@ -120,11 +120,14 @@ public sealed record CliArguments(
         return new CliArguments(verb, sets, maxSteps, output, resume, data, help, run, input);
     }
 
-    /// <summary>Applies the overrides to <paramref name="options"/>: --set ones first (in order), then the dedicated flags.</summary>
+    /// <summary>
+    /// Applies the overrides to <paramref name="options"/>: a method switch first (so its keys can be set in any
+    /// order), then the other --set ones in order, then the dedicated flags.
+    /// </summary>
     public void ApplyTo(ExperimentOptions options, SpecOverride applyOverride)
     {
         var method = options.Method.Kind;
-        foreach (var (key, value) in Sets)
+        foreach (var (key, value) in Sets.OrderBy(s => s.Key == MethodKindKey ? 0 : 1))
         {
             try
             {
@@ -148,13 +151,14 @@ public sealed record CliArguments(
         }
     }
 
+    private const string MethodKindKey = "method.kind";
+
     // A key set for another method than the one the run ends with is a usage error; a switched method starts from
     // defaults for the keys only it has, so none of the spec's settings for the old method remain.
     private void CheckMethodKeys(ExperimentOptions options, MethodKind specMethod)
     {
         var wrong = SpecValues.KeysOfAnotherMethod(Sets.Select(s => s.Key), options);
         if (wrong.Count > 0) throw new ArgumentException("--set: " + string.Join("\n  ", wrong));
-        if (options.Method.Kind == specMethod) return;
-        SchemaDefaults.ResetForSwitchedMethod(options, Sets.Select(s => s.Key).ToHashSet());
+        if (options.Method.Kind != specMethod) SchemaDefaults.ResetForSwitchedMethod(options);
     }
 }

@@ -281,7 +281,7 @@ public static class ExperimentCli
         internal static PromptModel CreateModel(ExperimentOptions options, IPromptableBackbone backbone, ITextTokenizer tokenizer,
             TaskInfo main, IEnumerable<TaskInfo> others)
         {
-            IReadOnlyList<int>? initText = options.Method.InitText is { Length: > 0 } text ? tokenizer.EncodeWords(text) : null;
+            IReadOnlyList<int>? initText = options.Method is PromptTuningOptions { InitText: { Length: > 0 } text } ? tokenizer.EncodeWords(text) : null;
             return PromptModelFactory.Create(options.Method, options.Head, backbone, TaskHeadInfo.Of(main, tokenizer), tokenizer.Special,
                 options.Training.Seed, initText,
                 otherTasks: others.Select(task => TaskHeadInfo.Of(task, tokenizer)).ToList(),

@@ -28,7 +28,8 @@ public sealed class ExperimentOptions
     public string Name { get; set; } = "experiment";
     public BackboneOptions Backbone { get; set; } = new();
     public TaskOptions Task { get; set; } = new();
-    public MethodOptions Method { get; set; } = new();
+    /// <summary>The method and its settings (one class per method; the default is dynamic prompting).</summary>
+    public MethodOptions Method { get; set; } = new DynamicPromptingOptions();
     public HeadOptions Head { get; set; } = new();
     public TrainingOptions Training { get; set; } = new();
     public OutputOptions Output { get; set; } = new();
@@ -77,33 +78,6 @@ public sealed class FewShotOptions
     public int? PerLabel { get; set; }
     public int? Total { get; set; }
     public int Seed { get; set; } = 13;
-}
-
-public sealed class MethodOptions
-{
-    public MethodKind Kind { get; set; } = MethodKind.Dynamic;
-    public int PromptLength { get; set; } = 20;
-    public PromptInit Init { get; set; } = PromptInit.Vocab;
-    public string? InitText { get; set; }
-    public PositionPolicy Position { get; set; } = PositionPolicy.Instance;
-    public LengthPolicy Length { get; set; } = LengthPolicy.Fixed;
-    /// <summary>Instance prompt pool size; 0 = one shared prompt.</summary>
-    public int PoolSize { get; set; }
-    public bool PoolTanh { get; set; }
-    public GumbelOptions Gumbel { get; set; } = new();
-    public InstanceFeatures InstanceFeatures { get; set; } = InstanceFeatures.Encoder;
-    /// <summary>P-tuning v2: produce the deep prompts with an MLP (Embedding → Linear → tanh → Linear).</summary>
-    public bool Reparameterize { get; set; }
-    public int ReparameterizeHidden { get; set; } = 512;
-}
-
-public sealed class GumbelOptions
-{
-    public GumbelSchedule Schedule { get; set; } = GumbelSchedule.Compound;
-    public double InitialTemperature { get; set; } = 1.0;
-    public double MinTemperature { get; set; } = 0.5;
-    /// <summary>Exponential schedule: τ_t = max(τ0·exp(−rate·t), min).</summary>
-    public double Rate { get; set; } = 1e-3;
 }
 
 public sealed class HeadOptions

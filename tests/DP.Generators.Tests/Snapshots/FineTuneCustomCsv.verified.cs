@@ -20,11 +20,11 @@ namespace Demo.App
         /// <summary>The options exactly as the spec states them (defaults filled in).</summary>
         public static global::DP.Runtime.Experiments.ExperimentOptions CreateOptions()
         {
-            var options = new global::DP.Runtime.Experiments.ExperimentOptions();
+            var method = new global::DP.Runtime.Experiments.FineTuningOptions();
+            var options = new global::DP.Runtime.Experiments.ExperimentOptions { Method = method };
             options.Name = "reviews-finetune";
             options.Backbone.Source = "minilm-l6";
             options.Backbone.DType = global::DP.Runtime.Experiments.BackboneDType.Float32;
-            options.Method.Kind = global::DP.Runtime.Experiments.MethodKind.FineTune;
             options.Head.Kind = global::DP.Runtime.Experiments.HeadKind.Linear;
             options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.First;
             options.Head.DecoderPrefix = global::DP.Runtime.Experiments.DecoderPrefix.Sentinel;
@@ -113,7 +113,7 @@ namespace Demo.App
                 case "task.mixing": options.Task.Mixing = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.MultitaskMixing>(key, value); return;
                 case "task.mixing_cap": options.Task.MixingCap = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
                 case "task.mixing_temperature": options.Task.MixingTemperature = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
-                case "method.kind": options.Method.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.MethodKind>(key, value); return;
+                case "method.kind": options.Method = global::DP.Runtime.Experiments.SpecValues.SwitchMethod(options.Method, global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.MethodKind>(key, value)); return;
                 case "head.kind": options.Head.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.HeadKind>(key, value); return;
                 case "head.pooling": options.Head.Pooling = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.Pooling>(key, value); return;
                 case "head.decoder_prefix": options.Head.DecoderPrefix = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.DecoderPrefix>(key, value); return;

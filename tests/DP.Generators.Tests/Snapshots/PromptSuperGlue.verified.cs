@@ -20,16 +20,14 @@ namespace Demo.App
         /// <summary>The options exactly as the spec states them (defaults filled in).</summary>
         public static global::DP.Runtime.Experiments.ExperimentOptions CreateOptions()
         {
-            var options = new global::DP.Runtime.Experiments.ExperimentOptions();
+            var method = new global::DP.Runtime.Experiments.PromptTuningOptions();
+            method.PromptLength = 10;
+            method.Init = global::DP.Runtime.Experiments.PromptInit.Text;
+            method.InitText = "Does it follow?";
+            var options = new global::DP.Runtime.Experiments.ExperimentOptions { Method = method };
             options.Name = "rte-prompt";
             options.Backbone.Source = "models/bert-base";
             options.Backbone.DType = global::DP.Runtime.Experiments.BackboneDType.BFloat16;
-            options.Method.Kind = global::DP.Runtime.Experiments.MethodKind.Prompt;
-            options.Method.PromptLength = 10;
-            options.Method.Init = global::DP.Runtime.Experiments.PromptInit.Text;
-            options.Method.InitText = "Does it follow?";
-            options.Method.Position = global::DP.Runtime.Experiments.PositionPolicy.Postfix;
-            options.Method.Length = global::DP.Runtime.Experiments.LengthPolicy.Fixed;
             options.Head.Kind = global::DP.Runtime.Experiments.HeadKind.Verbalizer;
             options.Head.Pooling = global::DP.Runtime.Experiments.Pooling.Auto;
             options.Head.DecoderPrefix = global::DP.Runtime.Experiments.DecoderPrefix.Sentinel;
@@ -118,12 +116,10 @@ namespace Demo.App
                 case "task.mixing": options.Task.Mixing = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.MultitaskMixing>(key, value); return;
                 case "task.mixing_cap": options.Task.MixingCap = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
                 case "task.mixing_temperature": options.Task.MixingTemperature = global::DP.Runtime.Experiments.SpecValues.Double(key, value); return;
-                case "method.kind": options.Method.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.MethodKind>(key, value); return;
-                case "method.prompt_length": options.Method.PromptLength = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
-                case "method.init": options.Method.Init = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.PromptInit>(key, value); return;
-                case "method.init_text": options.Method.InitText = global::DP.Runtime.Experiments.SpecValues.NullableText(key, value); return;
-                case "method.position": options.Method.Position = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.PositionPolicy>(key, value); return;
-                case "method.length": options.Method.Length = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.LengthPolicy>(key, value); return;
+                case "method.kind": options.Method = global::DP.Runtime.Experiments.SpecValues.SwitchMethod(options.Method, global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.MethodKind>(key, value)); return;
+                case "method.prompt_length": global::DP.Runtime.Experiments.SpecValues.MethodOf<global::DP.Runtime.Experiments.SoftPromptOptions>(options, key).PromptLength = global::DP.Runtime.Experiments.SpecValues.Int(key, value); return;
+                case "method.init": global::DP.Runtime.Experiments.SpecValues.MethodOf<global::DP.Runtime.Experiments.PromptTuningOptions>(options, key).Init = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.PromptInit>(key, value); return;
+                case "method.init_text": global::DP.Runtime.Experiments.SpecValues.MethodOf<global::DP.Runtime.Experiments.PromptTuningOptions>(options, key).InitText = global::DP.Runtime.Experiments.SpecValues.NullableText(key, value); return;
                 case "head.kind": options.Head.Kind = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.HeadKind>(key, value); return;
                 case "head.pooling": options.Head.Pooling = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.Pooling>(key, value); return;
                 case "head.decoder_prefix": options.Head.DecoderPrefix = global::DP.Runtime.Experiments.SpecValues.Choice<global::DP.Runtime.Experiments.DecoderPrefix>(key, value); return;

@@ -33,8 +33,7 @@ public class PredictorTests
             options.Task.Labels = [new LabelWord("positive", "great"), new LabelWord("negative", "terrible")];
             options.Task.MaxLength = 16;
             options.Task.DataDir = data;
-            options.Method.Kind = MethodKind.Dynamic;
-            options.Method.PromptLength = 4;
+            options.Method = new DynamicPromptingOptions { PromptLength = 4 };
             options.Training.BatchSize = 8;
             options.Training.EvalBatchSize = 3; // several batches, sorted by length: order must still come back
             options.Training.EvalEvery = 2;

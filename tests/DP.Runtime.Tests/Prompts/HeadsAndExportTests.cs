@@ -123,7 +123,7 @@ public class DeepPromptTests
     [InlineData(true)]
     public void DeepPromptsArePerLayerKeyValuePrefixes(bool reparameterize)
     {
-        var method = new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 3, Reparameterize = reparameterize, ReparameterizeHidden = 8 };
+        var method = new PrefixTuningOptions { PromptLength = 3, Reparameterize = reparameterize, ReparameterizeHidden = 8 };
         using var model = PromptTestKit.Model(method);
         var batch = PromptTestKit.TokenPresenceBatch(5, seed: 1);
         var input = model.BuildInput(batch);
@@ -148,7 +148,7 @@ public class DeepPromptTests
     [Fact]
     public void BertPositionsContinueAfterTheDeepPrefix()
     {
-        using var model = PromptTestKit.Model(new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 3 });
+        using var model = PromptTestKit.Model(new PrefixTuningOptions { PromptLength = 3 });
         var batch = PromptTestKit.TokenPresenceBatch(4, seed: 2);
         var input = model.BuildInput(batch);
         long length = batch.InputIds.shape[1];
@@ -165,7 +165,7 @@ public class DeepPromptTests
     [Fact]
     public void PrefixTableStartsAsAnEmbeddingDoes()
     {
-        using var model = PromptTestKit.Model(new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 20 });
+        using var model = PromptTestKit.Model(new PrefixTuningOptions { PromptLength = 20 });
         var table = model.ParameterGroups.Single(g => g.Name == "prompt").Parameters.Single();
         Assert.Equal(20 * 2 * 2 * 16, table.numel()); // n × (2 · layers · d)
         Assert.InRange(table.mean().item<float>(), -0.1, 0.1);

@@ -19,7 +19,7 @@ public class MethodTrainingTests
         "fine-tune" => PromptTestKit.Method(MethodKind.FineTune),
         "prompt" => PromptTestKit.Method(MethodKind.Prompt, init: PromptInit.Vocab),
         "p-tuning-v2" => PromptTestKit.Method(MethodKind.Prefix),
-        "p-tuning-v2-mlp" => new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 4, Reparameterize = true, ReparameterizeHidden = 8 },
+        "p-tuning-v2-mlp" => new PrefixTuningOptions { PromptLength = 4, Reparameterize = true, ReparameterizeHidden = 8 },
         "dp-task-position" => PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Task),
         "dp-instance-position" => PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Instance),
         "dp-instance-length" => PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Prefix, LengthPolicy.Instance),

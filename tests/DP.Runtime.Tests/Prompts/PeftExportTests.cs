@@ -26,8 +26,7 @@ public class PeftExportTests
     private static PromptModel T5Prompt(PromptInit init, string? initText = null)
     {
         var t5 = new T5Model(T5TestConfigs.Tiny, new Generator(5));
-        var method = PromptTestKit.Method(MethodKind.Prompt, n: 3, init: init);
-        method.InitText = initText;
+        var method = new PromptTuningOptions { PromptLength = 3, Init = init, InitText = initText };
         return PromptModelFactory.Create(method, new HeadOptions(), t5, new TaskHeadInfo(2, VerbalizerTests.LabelWords),
             VerbalizerTests.T5Special, 3, initTextIds: init == PromptInit.Text ? [5, 6] : null);
     }
@@ -88,7 +87,7 @@ public class PeftExportTests
         var dir = TempDir();
         try
         {
-            var method = new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 3, Reparameterize = reparameterize, ReparameterizeHidden = 8 };
+            var method = new PrefixTuningOptions { PromptLength = 3, Reparameterize = reparameterize, ReparameterizeHidden = 8 };
             using var model = PromptTestKit.Model(method);
             model.ExportPeft(dir, baseModel: "tiny-bert");
 
@@ -123,7 +122,7 @@ public class PeftExportTests
     public void T5PTuningV2AndDynamicModelsAreRefusedSayingWhy()
     {
         var t5 = new T5Model(T5TestConfigs.Tiny, new Generator(5));
-        using var prefix = PromptModelFactory.Create(new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 2 }, new HeadOptions(), t5,
+        using var prefix = PromptModelFactory.Create(new PrefixTuningOptions { PromptLength = 2 }, new HeadOptions(), t5,
             new TaskHeadInfo(2, VerbalizerTests.LabelWords), VerbalizerTests.T5Special, 3);
         Assert.Contains("decoder", Assert.Throws<InvalidOperationException>(() => prefix.ExportPeft(TempDir())).Message);
         using var dynamic = PromptTestKit.Model(PromptTestKit.Method(MethodKind.Dynamic, PositionPolicy.Task));

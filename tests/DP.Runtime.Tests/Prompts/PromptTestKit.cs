@@ -90,11 +90,18 @@ internal static class PromptTestKit
         return Batch(bodies, labels, Enumerable.Range(0, rows).Select(i => keyOffset + i).ToArray());
     }
 
+    /// <summary>A method's options; position, length and pool are dynamic prompting's and refused for another method.</summary>
     public static MethodOptions Method(MethodKind kind, PositionPolicy position = PositionPolicy.Prefix, LengthPolicy length = LengthPolicy.Fixed,
-        int pool = 0, int n = 4, PromptInit init = PromptInit.Random) => new()
+        int pool = 0, int n = 4, PromptInit init = PromptInit.Random)
     {
-        Kind = kind, PromptLength = n, Position = position, Length = length, PoolSize = pool, Init = init,
-    };
+        var method = MethodOptions.Create(kind);
+        if (method is SoftPromptOptions soft) soft.PromptLength = n;
+        if (method is PromptTuningOptions tuning) tuning.Init = init;
+        if (method is DynamicPromptingOptions dynamic) (dynamic.Position, dynamic.Length, dynamic.Pool.Size) = (position, length, pool);
+        else if (position != PositionPolicy.Prefix || length != LengthPolicy.Fixed || pool != 0)
+            throw new ArgumentException($"position, length and pool are dynamic prompting's settings, not {kind}'s.");
+        return method;
+    }
 
     public static PromptModel Model(MethodOptions method, BertModel? backbone = null, long seed = 3, int classes = 2) =>
         PromptModelFactory.Create(method, new HeadOptions(), backbone ?? Backbone(), new TaskHeadInfo(classes), Special, seed);

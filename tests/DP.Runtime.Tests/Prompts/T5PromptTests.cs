@@ -48,7 +48,7 @@ public class T5PromptTests
     public void DeepPromptsFitT5HeadsAndChangeItsOutput(bool reparameterize)
     {
         var t5 = NewT5(); // d_model 16 but 3 heads × d_kv 4 = 12
-        using var model = Create(new MethodOptions { Kind = MethodKind.Prefix, PromptLength = 3, Reparameterize = reparameterize, ReparameterizeHidden = 8 }, t5);
+        using var model = Create(new PrefixTuningOptions { PromptLength = 3, Reparameterize = reparameterize, ReparameterizeHidden = 8 }, t5);
         model.Module.eval();
         var batch = VerbalizerTests.T5Batch(4, seed: 2);
         var input = model.BuildInput(batch);

@@ -9,14 +9,14 @@ public class SweepPlanTests
     [Fact]
     public void A_trial_gets_only_the_swept_keys_its_method_has()
     {
-        // Zipped axes give every trial a value; fine-tuning has no prompt and no pool, prompt tuning no pool.
-        var sweep = new SweepDefinition(["method.kind", "method.position", "method.pool.size"],
-            [["finetune", "prefix", "0"], ["prompt", "prefix", "0"], ["dynamic", "instance", "4"]]);
+        // Zipped axes give every trial a value; fine-tuning has no prompt, prompt tuning no position and no pool.
+        var sweep = new SweepDefinition(["method.kind", "method.position", "method.pool.size", "method.prompt_length"],
+            [["finetune", "prefix", "0", "20"], ["prompt", "prefix", "0", "16"], ["dynamic", "instance", "4", "8"]]);
         var trials = SweepPlan.Trials(sweep);
         string Args(int i) => string.Join(" ", TrialConfig.TrainArguments(trials[i], [], "out", MethodKind.Prompt));
         Assert.Equal("--set method.kind=finetune --output out", Args(0));
-        Assert.Equal("--set method.kind=prompt --set method.position=prefix --output out", Args(1));
-        Assert.Equal("--set method.kind=dynamic --set method.position=instance --set method.pool.size=4 --output out", Args(2));
+        Assert.Equal("--set method.kind=prompt --set method.prompt_length=16 --output out", Args(1));
+        Assert.Equal("--set method.kind=dynamic --set method.position=instance --set method.pool.size=4 --set method.prompt_length=8 --output out", Args(2));
 
         // Unswept method: the spec's.
         var seeds = SweepPlan.Trials(new SweepDefinition(["method.pool.size", "training.seed"], [["4", "1"]]));
@@ -119,7 +119,7 @@ public class SweepPlanTests
         Assert.Equal(TrialConfig.Hash(a), TrialConfig.Hash(b));
         b.Training.Seed = 7;
         Assert.NotEqual(TrialConfig.Hash(a), TrialConfig.Hash(b));
-        b.Method.Kind = MethodKind.Prefix;
+        b.Method = new PrefixTuningOptions();
         Assert.Equal(MethodKind.Prefix, TrialConfig.Clone(b).Method.Kind);
     }
 }

@@ -126,8 +126,7 @@ public class SweepReportTests
         var dir = Path.Combine(Path.GetTempPath(), "dp-sweep-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            var defaults = new ExperimentOptions { Name = "bench" };
-            defaults.Method.Position = PositionPolicy.Prefix;
+            var defaults = new ExperimentOptions { Name = "bench", Method = new DynamicPromptingOptions { Position = PositionPolicy.Prefix } };
             defaults.Output.Dir = dir;
             // (task, max length) zipped, × method, × seeds 1–2: what the accuracy benchmark's spec does.
             var sweep = new SweepDefinition(["task.superglue", "task.max_length", "method.kind", "training.seed"],

@@ -54,7 +54,7 @@ public class T5PromptMethodsTests
         var before = backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         int no = Assert.Single(tokenizer.EncodeWords("no")), dog = Assert.Single(tokenizer.EncodeWords("dog"));
         var task = new TaskHeadInfo(2, [no, dog]); // the default head.decoder_prefix: <pad> <extra_id_0>
-        var method = new MethodOptions { Kind = kind, PromptLength = 4, Position = position, Init = PromptInit.Vocab };
+        var method = Prompts.PromptTestKit.Method(kind, position, n: 4, init: PromptInit.Vocab);
         using var model = PromptModelFactory.Create(method, new HeadOptions(), backbone, task, tokenizer.Special, seed: 3);
 
         var batch = Batch(tokenizer, 16);

@@ -47,9 +47,7 @@ public sealed class T5VerbalizerLayoutTests : IDisposable
         options.Task.Fields = ["text"];
         options.Task.Labels = [new LabelWord("no", "no"), new LabelWord("dog", "dog")];
         options.Task.MaxLength = 32;
-        options.Method.Kind = MethodKind.Prompt;
-        options.Method.Position = PositionPolicy.Prefix;
-        options.Method.PromptLength = 2;
+        options.Method = new PromptTuningOptions { PromptLength = 2 };
         options.Head.DecoderPrefix = prefix;
         options.Training.Device = DeviceChoice.Cpu;
         options.Training.EvalBatchSize = 8;

@@ -27,16 +27,16 @@ public class ExperimentCliTests
                 o.Training.WarmupSteps = int.Parse(value, CultureInfo.InvariantCulture);
                 break;
             case "method.kind":
-                o.Method.Kind = Enum.Parse<MethodKind>(value, ignoreCase: true);
+                o.Method = SpecValues.SwitchMethod(o.Method, Enum.Parse<MethodKind>(value, ignoreCase: true));
                 break;
             case "method.prompt_length":
-                o.Method.PromptLength = int.Parse(value, CultureInfo.InvariantCulture);
+                SpecValues.MethodOf<SoftPromptOptions>(o, key).PromptLength = int.Parse(value, CultureInfo.InvariantCulture);
                 break;
             case "method.position":
-                o.Method.Position = SpecValues.Choice<PositionPolicy>(key, value);
+                SpecValues.MethodOf<DynamicPromptingOptions>(o, key).Position = SpecValues.Choice<PositionPolicy>(key, value);
                 break;
             case "method.pool.size":
-                o.Method.PoolSize = SpecValues.Int(key, value);
+                SpecValues.MethodOf<DynamicPromptingOptions>(o, key).Pool.Size = SpecValues.Int(key, value);
                 break;
             default:
                 throw new ArgumentException($"unknown key '{key}'.");
@@ -77,14 +77,22 @@ public class ExperimentCliTests
     {
         var options = DynamicWithPool();
         CliArguments.Parse(["--set", "method.kind=prompt"]).ApplyTo(options, Override);
-        Assert.Equal(MethodKind.Prompt, options.Method.Kind);
-        Assert.Equal(0, options.Method.PoolSize);
+        var prompt = Assert.IsType<PromptTuningOptions>(options.Method); // not dynamic prompting's class: no pool, Gumbel or position
         Assert.Null(options.Training.InstanceLearningRate);
-        Assert.Equal(0.5, options.Method.Gumbel.MinTemperature);
-        Assert.Equal(PositionPolicy.Prefix, options.Method.Position);
-        Assert.Equal(LengthPolicy.Fixed, options.Method.Length);
-        Assert.Equal(12, options.Method.PromptLength); // a prompt setting, kept: prompt tuning has it too
+        Assert.Equal(12, prompt.PromptLength); // a prompt setting, kept: prompt tuning has it too
+        Assert.Equal(PromptInit.Text, prompt.Init);
+        Assert.Equal("so good", prompt.InitText);
         Assert.Empty(CrossFieldRules.Problems(options));
+
+        // And back: dynamic prompting starts from its own defaults, keeping the settings both have.
+        CliArguments.Parse(["--set", "method.kind=dynamic"]).ApplyTo(options, Override);
+        var dynamic = Assert.IsType<DynamicPromptingOptions>(options.Method);
+        Assert.Equal((0, PositionPolicy.Instance, 0.5, 12), (dynamic.Pool.Size, dynamic.Position, dynamic.Gumbel.MinTemperature, dynamic.PromptLength));
+
+        // The switch comes first whatever the order on the command line, so the new method's keys can precede it.
+        var reordered = new ExperimentOptions { Method = new PromptTuningOptions() };
+        CliArguments.Parse(["--set", "method.pool.size=3", "--set", "method.kind=dynamic"]).ApplyTo(reordered, Override);
+        Assert.Equal(3, Assert.IsType<DynamicPromptingOptions>(reordered.Method).Pool.Size);
     }
 
     [Fact]
@@ -94,23 +102,22 @@ public class ExperimentCliTests
             CliArguments.Parse(["--set", "method.kind=prompt", "--set", "method.pool.size=4"]).ApplyTo(DynamicWithPool(), Override));
         Assert.Contains("'method.pool.size' belongs to method.kind 'dynamic', not 'prompt'", both.Message);
 
-        // Options built in code are held to the same rule.
+        // Options built in code are held to the same rule for the method keys outside the method's options.
         var code = DynamicWithPool();
-        code.Method.Kind = MethodKind.Prompt;
-        code.Method.Position = PositionPolicy.Prefix;
-        code.Method.Length = LengthPolicy.Fixed;
+        code.Method = new PromptTuningOptions();
         Assert.Contains(CrossFieldRules.Problems(code), p => p.Contains("'training.instance_learning_rate' belongs to method.kind 'dynamic'", StringComparison.Ordinal));
     }
 
     private static ExperimentOptions DynamicWithPool()
     {
-        var options = new ExperimentOptions();
-        options.Method.Kind = MethodKind.Dynamic;
-        options.Method.PoolSize = 4;
-        options.Method.Position = PositionPolicy.Instance;
-        options.Method.Length = LengthPolicy.Instance;
-        options.Method.PromptLength = 12;
-        options.Method.Gumbel.MinTemperature = 0.2;
+        var options = new ExperimentOptions
+        {
+            Method = new DynamicPromptingOptions
+            {
+                Pool = { Size = 4 }, Position = PositionPolicy.Task, Length = LengthPolicy.Instance, PromptLength = 12,
+                Gumbel = { MinTemperature = 0.2 }, Init = PromptInit.Text, InitText = "so good",
+            },
+        };
         options.Training.InstanceLearningRate = 0.1;
         return options;
     }
@@ -127,7 +134,7 @@ public class ExperimentCliTests
 
         var prompt = Assert.Throws<ArgumentException>(() =>
             CliArguments.Parse(["--set", "method.kind=prompt", "--set", "method.position=instance"]).ApplyTo(new ExperimentOptions(), Override));
-        Assert.Contains("method.position 'instance' needs method.kind 'dynamic', not 'prompt'", prompt.Message);
+        Assert.Contains("'method.position' belongs to method.kind 'dynamic', not 'prompt'", prompt.Message);
 
         // Fixing the combination in the same command line is accepted.
         var fixedUp = new ExperimentOptions();
@@ -142,15 +149,12 @@ public class ExperimentCliTests
         Assert.Empty(CrossFieldRules.Problems(new ExperimentOptions()));
         foreach (var kind in new[] { MethodKind.FineTune, MethodKind.Prompt, MethodKind.Prefix })
         {
-            var o = new ExperimentOptions();
-            o.Method.Kind = kind;
-            o.Method.Position = PositionPolicy.Prefix; // what the generator writes for a method other than dynamic
+            var o = new ExperimentOptions { Method = MethodOptions.Create(kind) };
             Assert.Empty(CrossFieldRules.Problems(o));
             o.Training.BackboneLearningRate = 1e-5;
             Assert.Equal(kind == MethodKind.FineTune ? 0 : 1, CrossFieldRules.Problems(o).Count);
         }
-        var gumbel = new ExperimentOptions();
-        gumbel.Method.Gumbel.MinTemperature = 2;
+        var gumbel = new ExperimentOptions { Method = new DynamicPromptingOptions { Gumbel = { MinTemperature = 2 } } };
         Assert.Contains("min_temperature 2 is above", Assert.Single(CrossFieldRules.Problems(gumbel)));
     }
 
@@ -176,9 +180,7 @@ public class ExperimentCliTests
             options.Task.Fields = ["text"];
             options.Task.MaxLength = 16;
             options.Task.Multitask = [new TaskOptions { Kind = DataKind.Custom, Fields = ["text"], MaxLength = 16, DataDir = other }];
-            options.Method.Kind = MethodKind.Prompt;
-            options.Method.Position = PositionPolicy.Prefix;
-            options.Method.PromptLength = 2;
+            options.Method = new PromptTuningOptions { PromptLength = 2 };
             options.Training.BatchSize = 4;
             options.Training.EvalBatchSize = 8;
             options.Training.EvalEvery = 3;
@@ -227,8 +229,7 @@ public class ExperimentCliTests
             options.Task.Kind = DataKind.Custom;
             options.Task.Fields = ["text"];
             options.Task.MaxLength = 16;
-            options.Method.Kind = MethodKind.Dynamic;
-            options.Method.PromptLength = 4;
+            options.Method = new DynamicPromptingOptions { PromptLength = 4 };
             options.Training.BatchSize = 8;
             options.Training.EvalBatchSize = 8;
             options.Training.EvalEvery = 2;
@@ -315,9 +316,7 @@ public class ExperimentCliTests
             options.Task.Fields = ["text"];
             options.Task.Labels = [new LabelWord("yes", "no"), new LabelWord("other", "zebrafish")];
             options.Task.MaxLength = 16;
-            options.Method.Kind = MethodKind.Prompt;
-            options.Method.Position = PositionPolicy.Prefix;
-            options.Method.PromptLength = 2;
+            options.Method = new PromptTuningOptions { PromptLength = 2 };
             options.Training.Device = DeviceChoice.Cpu;
             Console.SetError(error);
             int code = ExperimentCli.Run(options, ["--max-steps", "1", "--output", Path.Combine(dir, "runs"), "--data", data], Override);
@@ -375,9 +374,7 @@ public class ExperimentCliTests
             options.Task.Template = "{text} answer: {mask}";
             options.Task.Labels = [new LabelWord("a", "yes"), new LabelWord("b", "no")];
             options.Task.MaxLength = 16;
-            options.Method.Kind = MethodKind.Prompt;
-            options.Method.Position = PositionPolicy.Prefix;
-            options.Method.PromptLength = 2;
+            options.Method = new PromptTuningOptions { PromptLength = 2 };
             options.Head.Kind = HeadKind.Verbalizer;
             options.Training.Device = DeviceChoice.Cpu;
 

@@ -88,7 +88,7 @@ public class ResumeExactnessTests
         string? resume = null, ITrainingObserver? observer = null, CancellationToken token = default)
     {
         var options = MethodTrainingTests.Options(method);
-        options.InstanceFeatures = features;
+        if (options is DynamicPromptingOptions dynamic) dynamic.InstanceFeatures = features;
         var model = PromptTestKit.Model(options, PromptTestKit.Backbone(seed: 7), seed: 3);
         using var batches = new PresenceBatches(task);
         using var validation = new PresenceEvaluation(task);

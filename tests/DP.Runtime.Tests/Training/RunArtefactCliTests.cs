@@ -27,8 +27,8 @@ public class RunArtefactCliTests
         options.Task.Fields = ["text"];
         options.Task.MaxLength = 16;
         options.Task.DataDir = data;
-        options.Method.Kind = method;
-        options.Method.PromptLength = 2;
+        options.Method = MethodOptions.Create(method); // each method's defaults: dynamic prompting chooses the position per instance
+        if (options.Method is SoftPromptOptions soft) soft.PromptLength = 2;
         options.Training.BatchSize = 4;
         options.Training.EvalBatchSize = 4;
         options.Training.EvalEvery = 2;

@@ -35,9 +35,7 @@ public class TestSetScoringTests
             options.Task.DataDir = data;
             options.Task.ValidationFile = "dev.jsonl";
             options.Task.TestFile = "scored.jsonl";
-            options.Method.Kind = MethodKind.Prompt;
-            options.Method.Position = PositionPolicy.Prefix;
-            options.Method.PromptLength = 2;
+            options.Method = new PromptTuningOptions { PromptLength = 2 };
             options.Training.BatchSize = 8;
             options.Training.EvalBatchSize = 8;
             options.Training.EvalEvery = 1;

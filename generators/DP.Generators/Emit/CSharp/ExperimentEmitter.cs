@@ -76,11 +76,19 @@ internal static class ExperimentEmitter
 
     private static void EmitCreateOptions(CodeWriter w, ExperimentSpec spec)
     {
+        var method = spec.Get("method.kind")!;
+        var settings = spec.Settings.Where(s => s.Key != "method.kind" && SpecSchema.AppliesTo(s.Key, method)).ToList();
         w.Line("/// <summary>The options exactly as the spec states them (defaults filled in).</summary>");
         w.Open("public static " + E + ".ExperimentOptions CreateOptions()");
-        w.Line("var options = new " + E + ".ExperimentOptions();");
+        w.Line("var method = new " + E + "." + SpecSchema.MethodOptionsType(method) + "();");
+        foreach (var setting in settings.Where(s => SpecSchema.Find(s.Key)!.Scope == OptionScope.Method))
+        {
+            var option = SpecSchema.Find(setting.Key)!;
+            w.Line("method." + option.PropertyPath + " = " + CSharpLiteral.Value(option, setting.Text) + ";");
+        }
+        w.Line("var options = new " + E + ".ExperimentOptions { Method = method };");
         w.Line("options.Name = " + CSharpLiteral.String(spec.Name) + ";");
-        foreach (var setting in spec.Settings.Where(s => SpecSchema.AppliesTo(s.Key, spec.Get("method.kind")!)))
+        foreach (var setting in settings.Where(s => SpecSchema.Find(s.Key)!.Scope == OptionScope.Experiment))
         {
             var option = SpecSchema.Find(setting.Key)!;
             w.Line("options." + option.PropertyPath + " = " + CSharpLiteral.Value(option, setting.Text) + ";");
@@ -145,14 +153,7 @@ internal static class ExperimentEmitter
         w.Line("case \"experiment\": options.Name = " + Helper + ".Name(key, value); return;");
         foreach (var option in OverridableOptions(spec))
         {
-            var target = option.Scope == OptionScope.Task ? "options.Task." : "options.";
-            if (option.PropertyPath.StartsWith("FewShot.", System.StringComparison.Ordinal))
-            {
-                target = "(options.Task.FewShot ??= new " + E + ".FewShotOptions()).";
-                w.Line("case " + CSharpLiteral.String(option.Key) + ": " + target + option.PropertyPath.Substring("FewShot.".Length) + " = " + Parse(option) + "; return;");
-                continue;
-            }
-            w.Line("case " + CSharpLiteral.String(option.Key) + ": " + target + option.PropertyPath + " = " + Parse(option) + "; return;");
+            w.Line("case " + CSharpLiteral.String(option.Key) + ": " + Assignment(option) + "; return;");
         }
         w.Line("case \"task.fields\": options.Task.Fields = " + Helper + ".List(key, value); return;");
         w.Line("case \"task.labels\": options.Task.Labels = " + Helper + ".Labels(key, value); return;");
@@ -161,6 +162,25 @@ internal static class ExperimentEmitter
         w.Close();
         w.Line();
     }
+
+    // Where an override writes: a method key into the method's own options (a key of another method is refused
+    // there, naming its method), a few-shot key into the task's few-shot group, others by their property path.
+    private static string Assignment(OptionDefinition option)
+    {
+        if (option.Key == "method.kind") return "options.Method = " + Helper + ".SwitchMethod(options.Method, " + Parse(option) + ")";
+        var target = option.Scope switch
+        {
+            OptionScope.Method => Helper + ".MethodOf<" + E + "." + option.Holder + ">(options, key).",
+            OptionScope.Task when option.PropertyPath.StartsWith(FewShot, System.StringComparison.Ordinal) => "(options.Task.FewShot ??= new " + E + ".FewShotOptions()).",
+            OptionScope.Task => "options.Task.",
+            _ => "options.",
+        };
+        var path = option.Scope == OptionScope.Task && option.PropertyPath.StartsWith(FewShot, System.StringComparison.Ordinal)
+            ? option.PropertyPath.Substring(FewShot.Length) : option.PropertyPath;
+        return target + path + " = " + Parse(option);
+    }
+
+    private const string FewShot = "FewShot.";
 
     // Type, range, null and choice words are the runtime's, read from the same schema: only the method differs.
     private static string Parse(OptionDefinition option) => option.Kind switch

@@ -13,12 +13,15 @@ public static class SpecDocument
 {
     public static string Write(ExperimentOptions options) => ToJson(options).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
+    /// <summary>One key's value as the spec writes it (choice words, invariant numbers); null for null or a key the method lacks.</summary>
+    public static string? Value(ExperimentOptions options, string key) => SpecOptionPaths.Text(options, key);
+
     public static JsonObject ToJson(ExperimentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var method = SpecValues.MethodWord(options.Method.Kind);
         var root = new JsonObject { [SpecSchema.Experiment] = options.Name };
-        foreach (var option in SpecSchema.Options.Where(o => o.Scope == OptionScope.Experiment && SpecSchema.AppliesTo(o.Key, method)))
+        foreach (var option in SpecSchema.Options.Where(o => o.Scope != OptionScope.Task && SpecSchema.AppliesTo(o.Key, method)))
         {
             if (Written(options, option) && Node(option, SpecOptionPaths.Read(options, option)) is { } value) Place(root, option.Key, value);
         }
@@ -30,8 +33,8 @@ public static class SpecDocument
     // as the spec's rules require.
     private static bool Written(ExperimentOptions options, OptionDefinition option) => option.Key switch
     {
-        "method.init_text" => options.Method.Init == PromptInit.Text,
-        "method.reparameterize_hidden" => options.Method.Reparameterize,
+        "method.init_text" => options.Method is PromptTuningOptions { Init: PromptInit.Text },
+        "method.reparameterize_hidden" => options.Method is PrefixTuningOptions { Reparameterize: true },
         _ => true,
     };
 

@@ -52,6 +52,31 @@ public static class SpecValues
         return Enum.Parse<TEnum>(member);
     }
 
+    /// <summary>
+    /// The options of the method <c>--set method.kind</c> switches to: the new method's defaults, keeping the values of
+    /// the keys both methods have (a spec's prompt length survives a switch from prompt tuning to dynamic prompting).
+    /// </summary>
+    public static MethodOptions SwitchMethod(MethodOptions current, MethodKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (current.Kind == kind) return current;
+        var next = MethodOptions.Create(kind);
+        string from = MethodWord(current.Kind), to = MethodWord(kind);
+        foreach (var option in SpecSchema.Options.Where(o => o.Scope == OptionScope.Method && SpecSchema.AppliesTo(o.Key, from) && SpecSchema.AppliesTo(o.Key, to)))
+            SpecOptionPaths.Write(next, option, SpecOptionPaths.Read(current, option));
+        return next;
+    }
+
+    /// <summary>The method's options as the class that holds <paramref name="key"/>; a key of another method is refused naming its method.</summary>
+    public static T MethodOf<T>(ExperimentOptions options, string key) where T : MethodOptions
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Method is T method) return method;
+        throw SpecSchema.ScopeOf(key) is { } scope
+            ? KeyOfAnotherMethod(key, scope, MethodWord(options.Method.Kind))
+            : new InvalidOperationException($"'{key}' is held by {typeof(T).Name}, which {options.Method.GetType().Name} is not (spec schema drift).");
+    }
+
     /// <summary>Comma-separated field names, e.g. <c>premise,hypothesis</c>.</summary>
     public static List<string> List(string key, string value)
     {

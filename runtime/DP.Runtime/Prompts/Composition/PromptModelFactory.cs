@@ -26,9 +26,7 @@ public static class PromptModelFactory
         Validate(method, task);
         foreach (var other in otherTasks ?? []) Validate(method, other);
         var device = backbone.WordEmbeddingWeight.device;
-        var shape = backbone.Shape;
         using var gen = new Generator(unchecked((ulong)seed));
-        int n = method.PromptLength;
 
         backbone.Dropout.Reseed(seed);
         if (method.Kind == MethodKind.FineTune)
@@ -41,55 +39,70 @@ public static class PromptModelFactory
         }
 
         var scoreHead = CreateHead(head, method.Kind, backbone, task, special, gen, device);
-        var parts = new PromptModelParts(method.Kind, backbone, scoreHead, task.MultipleChoice, Seed: seed, Gumbel: method.Gumbel,
-            Init: method.Init, InitText: method.InitText);
-        switch (method.Kind)
+        var parts = new PromptModelParts(method.Kind, backbone, scoreHead, task.MultipleChoice, Seed: seed);
+        var prompt = new PromptDraw(backbone, gen, initTextIds, vocabIds);
+        parts = method switch
         {
-            case MethodKind.FineTune:
-                break;
-            case MethodKind.Prefix:
-                parts = parts with { Deep = new DeepPromptEncoder(n, shape, method.Reparameterize, method.ReparameterizeHidden, gen, device) };
-                break;
-            case MethodKind.Prompt:
-                parts = parts with
-                {
-                    Source = new SharedPrompt(PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds, vocabIds)),
-                    Assembler = new PromptAssembler(n, special.Cls is not null),
-                    Position = PositionPolicy.Prefix,
-                };
-                break;
-            case MethodKind.Dynamic:
-                IPromptSource source = method.PoolSize > 0
-                    ? new PromptPool(torch.stack(Enumerable.Range(0, method.PoolSize)
-                        .Select(k => PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds, vocabIds, index: k)).ToArray()), method.PoolTanh, gen)
-                    : new SharedPrompt(PromptInitializer.Create(method.Init, n, backbone, gen, initTextIds, vocabIds));
-                var position = Choice("position", method.Position, shape.HiddenSize, n, gen, device);
-                var length = method.Length switch
-                {
-                    LengthPolicy.Fixed => null,
-                    LengthPolicy.Task => (ChoiceLogits)new TaskChoiceLogits("length", n + 1, gen, device),
-                    _ => new InstanceChoiceLogits("length", shape.HiddenSize, n + 1, gen, device),
-                };
-                parts = parts with
-                {
-                    Source = source,
-                    Assembler = new PromptAssembler(n, special.Cls is not null),
-                    Position = method.Position,
-                    PositionLogits = position,
-                    Length = method.Length,
-                    LengthLogits = length,
-                };
-                bool needsInstance = source.NeedsInstance || (position?.NeedsInstance ?? false) || (length?.NeedsInstance ?? false);
-                if (needsInstance) parts = parts with { Instances = new InstanceRepresentationCache(backbone, method.InstanceFeatures) };
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(method), method.Kind, "Unknown method.kind.");
-        }
+            FineTuningOptions => parts,
+            PrefixTuningOptions prefix => parts with
+            {
+                Deep = new DeepPromptEncoder(prefix.PromptLength, backbone.Shape, prefix.Reparameterize, prefix.ReparameterizeHidden, gen, device),
+            },
+            DynamicPromptingOptions dynamic => Dynamic(parts, dynamic, prompt, special, device),
+            PromptTuningOptions tuning => parts with
+            {
+                Source = new SharedPrompt(prompt.Rows(tuning, index: 0)),
+                Assembler = new PromptAssembler(tuning.PromptLength, special.Cls is not null),
+                Position = PositionPolicy.Prefix,
+                Init = tuning.Init,
+                InitText = tuning.InitText,
+            },
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method.Kind, "Unknown method.kind."),
+        };
         // Drawn last, so that a single-task model's initial weights do not depend on whether others exist.
         if (otherTasks is { Count: > 0 })
             parts = parts with { OtherTasks = otherTasks.Select(o => new TaskHead(CreateHead(head, method.Kind, backbone, o, special, gen, device), o.MultipleChoice)).ToList() };
         if (method.Kind == MethodKind.FineTune && backbone is BertModel bert) FreezeUnreadParts(bert, [parts.Head, .. (parts.OtherTasks ?? []).Select(t => t.Head)]);
         return new PromptModel(parts);
+    }
+
+    // Dynamic prompting: a shared prompt or a pool, and learned position and length choices; the instance
+    // representation is computed only when some part reads it.
+    private static PromptModelParts Dynamic(PromptModelParts parts, DynamicPromptingOptions method, PromptDraw prompt, SpecialTokens special, Device device)
+    {
+        int n = method.PromptLength, hidden = parts.Backbone.Shape.HiddenSize;
+        var gen = prompt.Generator;
+        IPromptSource source = method.Pool.Size > 0
+            ? new PromptPool(torch.stack(Enumerable.Range(0, method.Pool.Size).Select(k => prompt.Rows(method, k)).ToArray()), method.Pool.Tanh, gen)
+            : new SharedPrompt(prompt.Rows(method, index: 0));
+        var position = Choice("position", method.Position, hidden, n, gen, device);
+        var length = method.Length switch
+        {
+            LengthPolicy.Fixed => null,
+            LengthPolicy.Task => (ChoiceLogits)new TaskChoiceLogits("length", n + 1, gen, device),
+            _ => new InstanceChoiceLogits("length", hidden, n + 1, gen, device),
+        };
+        parts = parts with
+        {
+            Source = source,
+            Assembler = new PromptAssembler(n, special.Cls is not null),
+            Position = method.Position,
+            PositionLogits = position,
+            Length = method.Length,
+            LengthLogits = length,
+            Gumbel = method.Gumbel,
+            Init = method.Init,
+            InitText = method.InitText,
+        };
+        bool needsInstance = source.NeedsInstance || (position?.NeedsInstance ?? false) || (length?.NeedsInstance ?? false);
+        return needsInstance ? parts with { Instances = new InstanceRepresentationCache(parts.Backbone, method.InstanceFeatures) } : parts;
+    }
+
+    /// <summary>Initial prompt rows, drawn in order from the factory's one generator.</summary>
+    private sealed record PromptDraw(IPromptableBackbone Backbone, Generator Generator, IReadOnlyList<int>? InitTextIds, IReadOnlyList<int>? VocabIds)
+    {
+        public Tensor Rows(PromptTuningOptions method, int index)
+            => PromptInitializer.Create(method.Init, method.PromptLength, Backbone, Generator, InitTextIds, VocabIds, index: index);
     }
 
     /// <summary>Fine-tuning trains only the checkpoint's parts a head reads: an unread pooler or masked-LM head stays as loaded.</summary>
@@ -175,13 +188,11 @@ public static class PromptModelFactory
 
     private static void Validate(MethodOptions method, TaskHeadInfo task)
     {
-        if (method.Kind != MethodKind.FineTune && method.PromptLength < 1)
-            throw new ArgumentException($"method.prompt_length must be ≥ 1, got {method.PromptLength}.");
-        if (method.PoolSize < 0)
-            throw new ArgumentException($"method.pool.size must be ≥ 0, got {method.PoolSize}.");
+        if (method is SoftPromptOptions { PromptLength: < 1 } soft)
+            throw new ArgumentException($"method.prompt_length must be ≥ 1, got {soft.PromptLength}.");
+        if (method is DynamicPromptingOptions { Pool.Size: < 0 } dynamic)
+            throw new ArgumentException($"method.pool.size must be ≥ 0, got {dynamic.Pool.Size}.");
         if (!task.MultipleChoice && task.NumClasses < 2)
             throw new ArgumentException($"A classification task needs at least 2 classes, got {task.NumClasses}.");
-        if (method.Kind != MethodKind.Dynamic && (method.PoolSize > 0 || method.Length != LengthPolicy.Fixed))
-            throw new ArgumentException($"method.pool.size and method.length (task, instance) apply to method.kind 'dynamic', not '{SpecValues.MethodWord(method.Kind)}'.");
     }
 }
