@@ -9,9 +9,9 @@ namespace DP.Runtime.Native;
 /// How libtorch's OpenMP threads (libgomp, shipped in libtorch-cpu-linux-x64) wait between parallel regions. Spinning
 /// keeps the next region's start cheap on free cores but starves the working threads when the cores are busy with
 /// anything else. Measured on a shared 2-core machine (docs/benchmarks.md, "OpenMP waiting"): a training step took
-/// 0.8–1.0 s with OMP_WAIT_POLICY=PASSIVE at load averages 2–27, and 1.7–11 s with libgomp's default (a spin of
-/// 300,000 rounds, ≈ 3 ms, before sleeping), a 100,000-round spin, or ACTIVE spinning, except for minutes when the
-/// other load dropped (ACTIVE 0.44–0.53 s at load 3.5); on an idle Intel machine (issue 16) PASSIVE cost 30–40 %.
+/// 0.5–2.9 s with OMP_WAIT_POLICY=PASSIVE at load averages 2–27, and often 2–15× longer with libgomp's default (a
+/// spin of 300,000 rounds, ≈ 3 ms, before sleeping), a 100,000-round spin or ACTIVE spinning; ACTIVE won (0.44–0.53 s)
+/// only in minutes when the other load dropped. On an idle Intel machine (issue 16) PASSIVE cost 30–40 %.
 /// So when DP.Runtime loads it looks at the 1-minute load average: at most half the cores busy → libgomp's default
 /// (nothing is set); otherwise OMP_WAIT_POLICY=PASSIVE. A user who set OMP_WAIT_POLICY or GOMP_SPINCOUNT (which
 /// libgomp reads before and instead of the policy) keeps their choice. libgomp reads them once when libtorch loads,
