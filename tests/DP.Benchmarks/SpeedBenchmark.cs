@@ -53,11 +53,11 @@ public static class SpeedBenchmark
                           (args.Contains("--uncached") ? "; every timed step on unseen examples (instance features computed each step)" : "") +
                           (args.Contains("--checkpointing") ? "; gradient checkpointing on (GFLOP/s counts the step without its re-run forward)" : "") +
                           (args.Contains("--no-dropout") ? "; dropout off (training.dropout: false)" : "; dropout on at the backbone config's rates"));
-        Console.WriteLine("| method | dtype | s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | GEMM peak GFLOP/s | % of GEMM peak | peak RSS MB | managed KB/step |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| method | dtype | s/step | CPU s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | GEMM peak GFLOP/s | % of GEMM peak | peak RSS MB | managed KB/step |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Method} | {r.DType} | {r.SecondsPerStep:F3} | {r.TrainExamplesPerSecond:F1} | {r.EvalExamplesPerSecond:F1} | {r.StepGFlop:F1} | {r.AchievedGFlops:F1} | {r.PeakGFlops:F1} | {r.PercentOfPeak:F0}% | {r.PeakRssMb:F0} | {r.ManagedKbPerStep:F0} |"));
+                $"| {r.Method} | {r.DType} | {r.SecondsPerStep:F3} | {r.CpuSecondsPerStep:F3} | {r.TrainExamplesPerSecond:F1} | {r.EvalExamplesPerSecond:F1} | {r.StepGFlop:F1} | {r.AchievedGFlops:F1} | {r.PeakGFlops:F1} | {r.PercentOfPeak:F0}% | {r.PeakRssMb:F0} | {r.ManagedKbPerStep:F0} |"));
         foreach (var dtype in new[] { "bfloat16", "float32" })
         {
             var pt = results.FirstOrDefault(r => r.Method == "prompt" && r.DType == dtype);
