@@ -18,12 +18,23 @@ public sealed record ModelBatch(
 {
     public int Size => ExampleKeys.Length;
 
+    /// <summary>
+    /// The batch on the host that <see cref="To"/> copied this one from (null when this one is the host's own): what the
+    /// model needs to know about the ids and masks on the host (row lengths, fingerprints, a mask check) it reads from
+    /// here, without a device→host synchronisation. Not owned: <see cref="Dispose"/> leaves it alone.
+    /// </summary>
+    public ModelBatch? Host { get; init; }
+
+    /// <summary>This batch's tensors on the host: <see cref="Host"/>'s when it has one, otherwise its own.</summary>
+    public ModelBatch OnHost => Host ?? this;
+
     public ModelBatch To(Device device) => this with
     {
         InputIds = InputIds.to(device),
         AttentionMask = AttentionMask.to(device),
         TokenTypeIds = TokenTypeIds?.to(device),
         Labels = Labels.to(device),
+        Host = Host ?? (InputIds.device_type == DeviceType.CPU ? this : null),
     };
 
     public void Dispose()

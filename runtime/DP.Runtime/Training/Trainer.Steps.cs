@@ -21,7 +21,7 @@ public sealed partial class Trainer
 {
     /// <summary>What one call of Train carries from step to step.</summary>
     private sealed class Session(OptimizerHelper optimizer, LearningRateSchedule schedule, CheckpointStore store, CheckpointState state,
-        MetricsLog metrics, TensorBoardLog? tensorBoard, string? checkpointFolder, IReadOnlyList<ModelBatch> batches)
+        MetricsLog metrics, TensorBoardLog? tensorBoard, string? checkpointFolder, IReadOnlyList<ModelBatch> batches, StepRunner runner)
     {
         public OptimizerHelper Optimizer { get; } = optimizer;
         public LearningRateSchedule Schedule { get; } = schedule;
@@ -30,8 +30,8 @@ public sealed partial class Trainer
         public MetricsLog Metrics { get; } = metrics;
         public TensorBoardLog? TensorBoard { get; } = tensorBoard;
         public IReadOnlyList<ModelBatch> Batches { get; set; } = batches;
-        /// <summary>The parameters gradient clipping reads, gathered once.</summary>
-        public List<Parameter> Trainable { get; } = [];
+        /// <summary>The step's device work (its parameters for clipping gathered once).</summary>
+        public StepRunner Runner { get; } = runner;
         public string? LastCheckpoint { get; set; } = checkpointFolder;
         public long LastCheckpointStep { get; set; } = checkpointFolder is null ? -1 : state.Step;
         public bool StoppedEarly { get; set; }
@@ -82,9 +82,9 @@ public sealed partial class Trainer
         var tensorBoard = options.Output.TensorBoard ? new TensorBoardLog(run.TensorBoardDir) : null;
         run.WriteConfig(options);
         var schedule = new LearningRateSchedule(t.Schedule, t.WarmupSteps, t.MaxSteps);
-        var session = new Session(optimizer, schedule, store, state, metrics, tensorBoard, checkpointFolder, EpochBatches(state.Epoch));
-        session.Trainable.AddRange(model.ParameterGroups.SelectMany(g => g.Parameters));
-        return session;
+        var runner = new StepRunner(model, Device, optimizer, model.ParameterGroups.SelectMany(g => g.Parameters).ToList(),
+            t.GradientAccumulation, t.ClipNorm);
+        return new Session(optimizer, schedule, store, state, metrics, tensorBoard, checkpointFolder, EpochBatches(state.Epoch), runner);
     }
 
     // This step's micro-batches, picked outside any dispose scope (they belong to the batch source), moving to the
@@ -112,41 +112,25 @@ public sealed partial class Trainer
     // clipping and the optimizer step.
     private StepOutcome OptimizerStep(Session s, List<ModelBatch> micro, List<(int Epoch, int Index)> positions)
     {
-        var t = options.Training;
         double factor = s.Schedule.Factor(s.State.Step);
         foreach (var g in s.Optimizer.ParamGroups) g.LearningRate = g.InitialLearningRate * factor;
-        double lossSum = 0;
-        int used = 0, examples = 0;
-        using (NewDisposeScope())
-        {
-            s.Optimizer.zero_grad();
-            for (int m = 0; m < micro.Count; m++)
-            {
-                var batch = micro[m].To(Device);
-                examples += batch.Size;
-                var loss = model.Loss(batch);
-                double value = loss.item<float>();
-                if (!double.IsFinite(value))
-                {
-                    if (t.OnNonFiniteLoss == NonFiniteLossAction.Stop)
-                        throw new NonFiniteLossException(s.State.Step + 1, positions[m].Epoch, positions[m].Index, value);
-                    s.State.SkippedBatches++;
-                    observer.OnMessage($"Skipped a batch with non-finite loss ({value}) at step {s.State.Step + 1} (epoch {positions[m].Epoch}, batch {positions[m].Index}).");
-                    continue;
-                }
-                (t.GradientAccumulation == 1 ? loss : loss / t.GradientAccumulation).backward();
-                lossSum += value;
-                used++;
-            }
-            if (used > 0)
-            {
-                if (t.ClipNorm > 0) nn.utils.clip_grad_norm_(s.Trainable, t.ClipNorm);
-                s.Optimizer.step();
-            }
-        }
+        var (lossSum, used, examples) = s.Runner.Run(micro, (Tensor loss, int m, out double value) => AdmitLoss(s, loss, positions[m], out value));
         s.State.Step++;
         model.OnOptimizerStep(s.State.Step);
         return new StepOutcome(lossSum, used, examples, factor);
+    }
+
+    // The step's one host synchronisation: the loss's value, read before its backward, for the non-finite check
+    // (a skipped batch's gradients must never join the step) and the step's logged loss (docs/devices.md).
+    private bool AdmitLoss(Session s, Tensor loss, (int Epoch, int Index) position, out double value)
+    {
+        value = loss.item<float>();
+        if (double.IsFinite(value)) return true;
+        if (options.Training.OnNonFiniteLoss == NonFiniteLossAction.Stop)
+            throw new NonFiniteLossException(s.State.Step + 1, position.Epoch, position.Index, value);
+        s.State.SkippedBatches++;
+        observer.OnMessage($"Skipped a batch with non-finite loss ({value}) at step {s.State.Step + 1} (epoch {position.Epoch}, batch {position.Index}).");
+        return false;
     }
 
     private void ReportStep(Session s, StepOutcome step, int microBatches)

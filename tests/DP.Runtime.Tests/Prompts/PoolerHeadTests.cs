@@ -15,13 +15,7 @@ namespace DP.Runtime.Tests.Prompts;
 /// </summary>
 public class PoolerHeadTests
 {
-    private static BertModel WithPooler(int seed = 7)
-    {
-        var model = new BertModel(PromptTestKit.Tiny, BertParts.Pooler);
-        PromptTestKit.Reinitialise(model, seed);
-        model.eval();
-        return model;
-    }
+    private static BertModel WithPooler(int seed = 7) => PromptTestKit.Backbone(seed, BertParts.Pooler);
 
     private static PromptModel Model(MethodKind kind, BertModel backbone, Pooling pooling = Pooling.Auto) =>
         PromptModelFactory.Create(PromptTestKit.Method(kind), new HeadOptions { Pooling = pooling }, backbone, new TaskHeadInfo(2), PromptTestKit.Special, 3);

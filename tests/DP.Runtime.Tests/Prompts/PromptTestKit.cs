@@ -23,9 +23,9 @@ internal static class PromptTestKit
     /// A tiny BERT whose weights come from its own generator: xunit runs test classes in parallel, so the global RNG
     /// (torch.manual_seed) could be drawn from by another test between seeding and construction.
     /// </summary>
-    public static BertModel Backbone(int seed = 7)
+    public static BertModel Backbone(int seed = 7, BertParts parts = BertParts.None)
     {
-        var model = new BertModel(Tiny);
+        var model = new BertModel(Tiny, parts);
         Reinitialise(model, seed);
         model.eval();
         return model;

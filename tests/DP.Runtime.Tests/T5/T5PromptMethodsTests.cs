@@ -28,17 +28,7 @@ public class T5PromptMethodsTests
             labels[r] = dog ? 1 : 0;
             encoded.Add(tokenizer.Encode($"The {Subjects[r % Subjects.Length]} {(dog ? "dog" : "cat")} sat on the mat. {tokenizer.Decode([tokenizer.SentinelId(0)])}").Ids);
         }
-        int length = encoded.Max(e => e.Length);
-        var ids = new long[rows * length];
-        var mask = new float[rows * length];
-        for (int r = 0; r < rows; r++)
-            for (int t = 0; t < encoded[r].Length; t++)
-            {
-                ids[r * length + t] = encoded[r][t];
-                mask[r * length + t] = 1;
-            }
-        return new ModelBatch(torch.tensor(ids).view(rows, length), torch.tensor(mask).view(rows, length), null, torch.tensor(labels),
-            Enumerable.Range(0, rows).Select(i => (long)i).ToArray());
+        return T5TestConfigs.PaddedBatch(encoded, labels);
     }
 
     [Theory]

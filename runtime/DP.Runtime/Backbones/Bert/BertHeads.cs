@@ -1,3 +1,4 @@
+using DP.Runtime.Devices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -47,7 +48,7 @@ public sealed class BertPredictionHeadTransform : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x) => LayerNorm.forward(nn.functional.gelu(dense.forward(x)));
+    public Tensor Forward(Tensor x) => MetaFallback.Normalize(LayerNorm, nn.functional.gelu(dense.forward(x)));
 }
 
 /// <summary>
@@ -75,7 +76,7 @@ public sealed class BertLmPredictionHead : nn.Module
         var h = transform.Forward(hidden);
         Tensor weight = decoder?.weight ?? wordEmbeddings, b = bias;
         // Only the label words' rows: the same dot products as the full vocabulary projection, without computing it.
-        if (tokenIds is not null) (weight, b) = (weight.index_select(0, tokenIds), b.index_select(0, tokenIds));
+        if (tokenIds is not null) (weight, b) = (MetaFallback.IndexSelect(weight, 0, tokenIds), MetaFallback.IndexSelect(b, 0, tokenIds));
         return nn.functional.linear(h, weight, b);
     }
 }

@@ -1,5 +1,6 @@
 using DP.Runtime.Backbones.Checkpointing;
 using DP.Runtime.Backbones.Dropout;
+using DP.Runtime.Devices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,7 +52,7 @@ public sealed class BertModel : nn.Module, IPromptableBackbone
         RegisterComponents();
     }
 
-    public Tensor EmbedTokens(Tensor inputIds) => embeddings.word_embeddings.forward(inputIds).to(ScalarType.Float32);
+    public Tensor EmbedTokens(Tensor inputIds) => MetaFallback.Lookup(embeddings.word_embeddings, inputIds).to(ScalarType.Float32);
 
     public BackboneOutput Forward(BackboneInput input)
     {

@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones.Dropout;
+using DP.Runtime.Devices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,8 +31,8 @@ public sealed class BertEmbeddings : nn.Module
     /// <summary>Adds positions and token types to already-looked-up word embeddings.</summary>
     public Tensor Forward(Tensor inputsEmbeds, Tensor positionIds, Tensor tokenTypeIds)
     {
-        var x = inputsEmbeds + position_embeddings.forward(positionIds) + token_type_embeddings.forward(tokenTypeIds);
-        return _dropout.Apply(LayerNorm.forward(x), training);
+        var x = inputsEmbeds + MetaFallback.Lookup(position_embeddings, positionIds) + MetaFallback.Lookup(token_type_embeddings, tokenTypeIds);
+        return _dropout.Apply(MetaFallback.Normalize(LayerNorm, x), training);
     }
 }
 
@@ -79,7 +80,7 @@ public sealed class BertSelfAttention : nn.Module
             k = torch.cat([prefixKey.to(k.dtype), k], dim: 2);
             v = torch.cat([prefixValue.to(v.dtype), v], dim: 2);
         }
-        var ctx = torch.is_grad_enabled() || _dropout.IsActive(training) ? Attend(q, k, v, additiveMask)
+        var ctx = torch.is_grad_enabled() || _dropout.IsActive(training) || MetaFallback.IsMeta(q) ? Attend(q, k, v, additiveMask)
             : nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: additiveMask);
         return ctx.transpose(1, 2).reshape(hidden.shape[0], hidden.shape[1], _heads * _headDim);
     }
@@ -112,7 +113,7 @@ public sealed class BertResidualOutput : nn.Module
         RegisterComponents();
     }
 
-    public Tensor Forward(Tensor x, Tensor residual) => LayerNorm.forward(_dropout.Apply(dense.forward(x), training) + residual);
+    public Tensor Forward(Tensor x, Tensor residual) => MetaFallback.Normalize(LayerNorm, _dropout.Apply(dense.forward(x), training) + residual);
 }
 
 /// <summary>encoder.layer.N.attention.*</summary>

@@ -1,3 +1,4 @@
+using DP.Runtime.Devices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,7 +22,7 @@ public static class RelativePositionBuckets
         {
             numBuckets /= 2;
             buckets += relativePosition.gt(0).to(ScalarType.Int64) * numBuckets;
-            distance = relativePosition.abs();
+            distance = MetaFallback.Abs(relativePosition);
         }
         else
         {
@@ -33,7 +34,7 @@ public static class RelativePositionBuckets
         var logRatio = (distance.clamp_min(1).to(ScalarType.Float32) / maxExact).log() / Math.Log((double)maxDistance / maxExact);
         var large = (logRatio * (numBuckets - maxExact)).to(ScalarType.Int64) + maxExact;
         large = large.clamp_max(numBuckets - 1);
-        buckets += torch.where(isSmall, distance, large);
+        buckets += MetaFallback.Where(isSmall, distance, large);
         return buckets.MoveToOuterDisposeScope();
     }
 

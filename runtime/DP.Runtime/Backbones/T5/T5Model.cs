@@ -1,5 +1,6 @@
 using DP.Runtime.Backbones.Checkpointing;
 using DP.Runtime.Backbones.Dropout;
+using DP.Runtime.Devices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -105,7 +106,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
         }
     }
 
-    public Tensor EmbedTokens(Tensor inputIds) => shared.forward(inputIds).to(ScalarType.Float32);
+    public Tensor EmbedTokens(Tensor inputIds) => MetaFallback.Lookup(shared, inputIds).to(ScalarType.Float32);
 
     /// <summary>
     /// Encoder on the (prompted) input embeddings; when <see cref="BackboneInput.DecoderInputIds"/> is given the
@@ -158,7 +159,7 @@ public sealed class T5Model : nn.Module, IPromptableBackbone
     public (Tensor Hidden, Tensor Logits) Decode(Tensor decoderInputIds, Tensor encoderHidden, Tensor encoderAttentionMask)
     {
         using var scope = NewDisposeScope();
-        var hidden = _dropout.Apply(shared.forward(decoderInputIds).to(ComputeDType), training);
+        var hidden = _dropout.Apply(MetaFallback.Lookup(shared, decoderInputIds).to(ComputeDType), training);
         long length = hidden.shape[1];
         var device = hidden.device;
         var causal = torch.ones(length, length, dtype: ScalarType.Bool, device: device).triu(1);

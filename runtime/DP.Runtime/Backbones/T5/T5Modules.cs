@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones.Dropout;
+using DP.Runtime.Devices;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -75,7 +76,7 @@ public sealed class T5Attention : nn.Module
             throw new InvalidOperationException("Only the first block's attention owns relative_attention_bias.");
         using var scope = NewDisposeScope();
         var buckets = RelativePositionBuckets.ForLengths(queryLength, keyLength, bidirectional, _numBuckets, _maxDistance, device);
-        var bias = relative_attention_bias.forward(buckets).to(ScalarType.Float32); // [q, k, H]
+        var bias = MetaFallback.Lookup(relative_attention_bias, buckets).to(ScalarType.Float32); // [q, k, H]
         return bias.permute(2, 0, 1).unsqueeze(0).MoveToOuterDisposeScope();
     }
 

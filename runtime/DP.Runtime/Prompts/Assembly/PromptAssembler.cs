@@ -1,3 +1,4 @@
+using DP.Runtime.Devices;
 using static TorchSharp.torch;
 using TorchSharp;
 
@@ -111,9 +112,9 @@ public sealed class PromptAssembler
         var t = torch.arange(length + n, dtype: ScalarType.Int64, device: split.device);
         var closing = lens - 1 + n;           // where the closing token lands
         var tailStart = closing - split;      // P[:j] starts here
-        var idx = torch.where(t < closing, length + t - tailStart, t - n);   // P[:j], then closing token and padding
-        idx = torch.where(t < tailStart, t - n + split, idx);                // x[a .. len−1)
-        idx = torch.where(t < a + n - split, length + split + t - a, idx);   // P[j:]
-        return torch.where(t < a, t, idx);                                   // leading [CLS]
+        var idx = MetaFallback.Where(t < closing, length + t - tailStart, t - n);   // P[:j], then closing token and padding
+        idx = MetaFallback.Where(t < tailStart, t - n + split, idx);                // x[a .. len−1)
+        idx = MetaFallback.Where(t < a + n - split, length + split + t - a, idx);   // P[j:]
+        return MetaFallback.Where(t < a, t, idx);                                   // leading [CLS]
     }
 }

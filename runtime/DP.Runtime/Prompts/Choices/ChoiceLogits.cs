@@ -1,3 +1,4 @@
+using DP.Runtime.Devices;
 using DP.Runtime.Prompts.Sources;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -55,7 +56,7 @@ public sealed class InstanceChoiceLogits : ChoiceLogits
     public override Tensor Logits(long batch, Tensor? instance)
     {
         if (instance is null) throw new InvalidOperationException("An instance-level choice needs the instance representation u.");
-        return torch.nn.functional.relu(proj.forward(instance));
+        return MetaFallback.Relu(proj.forward(instance));
     }
 }
 #pragma warning restore IDE1006

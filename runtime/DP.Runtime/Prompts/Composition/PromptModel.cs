@@ -142,7 +142,7 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         var head = HeadFor(batch).Head;
         var tokens = _parts.Backbone.EmbedTokens(batch.InputIds);
         var decoderIds = head.DecoderInputIds(b, tokens.device);
-        var isMask = head.MaskTokenId is int maskId ? OneMaskPerRow(batch.InputIds, maskId) : null;
+        var isMask = head.MaskTokenId is int maskId ? OneMaskPerRow(batch, maskId) : null;
         if (_parts.Deep is { } deep)
             return (new BackboneInput(tokens, batch.AttentionMask, TokenTypeIds: batch.TokenTypeIds, DeepPrompt: deep.Build(b, _parts.Backbone.Dropout, _parts.Backbone.HiddenDropoutRate), DecoderInputIds: decoderIds),
                 isMask?.argmax(1));
@@ -165,11 +165,13 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
         return (new BackboneInput(assembled.InputsEmbeds, assembled.AttentionMask, TokenTypeIds: assembled.TokenTypeIds, DecoderInputIds: decoderIds), maskPositions);
     }
 
-    /// <summary>1 where a row holds the mask token [B, L] (int64); a row without exactly one is an error.</summary>
-    private static Tensor OneMaskPerRow(Tensor inputIds, int maskId)
+    /// <summary>
+    /// 1 where a row holds the mask token [B, L] (int64, on the batch's device); a row without exactly one is an error,
+    /// found on the batch's host copy (no device→host synchronisation per step).
+    /// </summary>
+    private static Tensor OneMaskPerRow(ModelBatch batch, int maskId)
     {
-        var isMask = inputIds.eq(maskId).to(ScalarType.Int64);
-        var counts = isMask.sum(1);
+        var counts = batch.OnHost.InputIds.eq(maskId).to(ScalarType.Int64).sum(1);
         if (!counts.eq(1).all().item<bool>())
         {
             var bad = counts.cpu().data<long>().Select((c, r) => (c, r)).First(x => x.c != 1);
@@ -177,7 +179,7 @@ public sealed class PromptModel : nn.Module, ITrainableModel, IPromptChoiceRepor
                 $"The masked-LM verbalizer reads the label word at the mask token ({{mask}} in task.template), but row {bad.r} of a batch holds {bad.c}; " +
                 "the template needs exactly one {mask}, and it must survive truncation to task.max_length.");
         }
-        return isMask;
+        return batch.InputIds.eq(maskId).to(ScalarType.Int64);
     }
 
     /// <summary>Scores per row [rows, C] before multiple-choice grouping.</summary>

@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones;
+using DP.Runtime.Devices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,7 +35,7 @@ public sealed class VerbalizerHead : nn.Module, IScoreHead
         var logits = output.DecoderLogits
             ?? throw new InvalidOperationException("The verbalizer head needs DecoderLogits; the backbone returned none (is it an encoder–decoder?).");
         var last = logits[.., -1]; // [B, vocab]
-        return last.index_select(1, Constants(last.device).Words);
+        return MetaFallback.IndexSelect(last, 1, Constants(last.device).Words);
     }
 
     private (Tensor Words, Tensor Prefix) Constants(Device device)

@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones;
+using DP.Runtime.Devices;
 using DP.Runtime.Experiments;
 using DP.Runtime.Models;
 using TorchSharp;
@@ -59,7 +60,7 @@ public sealed class InstanceRepresentationCache : IDisposable
         if (_backbone.Module.parameters().Any(p => p.requires_grad))
         {
             ComputedExamples += batch.Size;
-            return Compute(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds);
+            return Compute(batch.InputIds, batch.AttentionMask, batch.TokenTypeIds, batch.OnHost.AttentionMask);
         }
         if (_stamp != (_backbone.ComputeDType, Version))
         {
@@ -70,8 +71,9 @@ public sealed class InstanceRepresentationCache : IDisposable
         using var scope = NewDisposeScope();
         var device = batch.InputIds.device;
         if (_table is not null && _table.device.ToString() != device.ToString()) Clear();
-        // One small device→host copy of per-row fingerprints; the keys themselves are already on the host.
-        var prints = Fingerprints(batch.InputIds, batch.AttentionMask).cpu().data<long>().ToArray();
+        // Fingerprints from the batch's host copy (no device→host copy when it has one); the keys are on the host too.
+        var host = batch.OnHost;
+        var prints = Fingerprints(host.InputIds, host.AttentionMask).cpu().data<long>().ToArray();
         var keys = RowKeys(batch);
         var slots = new long[keys.Length];
         var missingRows = new List<long>();
@@ -92,15 +94,16 @@ public sealed class InstanceRepresentationCache : IDisposable
 
         if (missingRows.Count > 0)
         {
-            var rows = torch.tensor(missingRows.ToArray(), device: device);
-            var fresh = Compute(batch.InputIds.index_select(0, rows), batch.AttentionMask.index_select(0, rows),
-                batch.TokenTypeIds?.index_select(0, rows));
+            var hostRows = torch.tensor(missingRows.ToArray(), device: host.AttentionMask.device);
+            var rows = hostRows.to(device);
+            var fresh = Compute(MetaFallback.IndexSelect(batch.InputIds, 0, rows), MetaFallback.IndexSelect(batch.AttentionMask, 0, rows),
+                batch.TokenTypeIds is { } types ? MetaFallback.IndexSelect(types, 0, rows) : null, host.AttentionMask.index_select(0, hostRows));
             ComputedExamples += missingRows.Count;
             EnsureCapacity(_used, fresh.shape[1], device);
             _table!.index_copy_(0, torch.tensor(missingSlots.ToArray(), device: device), fresh);
         }
         // One gather from the device-resident table, whatever the batch size.
-        return _table!.index_select(0, torch.tensor(slots, device: device)).MoveToOuterDisposeScope();
+        return MetaFallback.IndexSelect(_table!, 0, torch.tensor(slots, device: device)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Grows the [capacity, d] table by doubling so slots stay stable.</summary>
@@ -131,13 +134,17 @@ public sealed class InstanceRepresentationCache : IDisposable
         throw new ArgumentException($"ModelBatch has {rows} rows but {batch.ExampleKeys.Length} example keys (and no matching ChoiceCounts).");
     }
 
-    /// <summary>u computed now, bypassing the cache: each row on its own, so its value never depends on the other rows.</summary>
-    public Tensor Compute(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds = null)
+    /// <summary>
+    /// u computed now, bypassing the cache: each row on its own, so its value never depends on the other rows.
+    /// <paramref name="hostMask"/>: the same mask on the host, if the caller has it (the row lengths are read from it).
+    /// </summary>
+    public Tensor Compute(Tensor inputIds, Tensor attentionMask, Tensor? tokenTypeIds = null, Tensor? hostMask = null)
     {
         using var scope = NewDisposeScope();
-        // Each row's length up to its last real token (one small device→host copy for the whole batch).
-        long width = attentionMask.shape[1];
-        var lengths = ((attentionMask > 0).to(ScalarType.Int64) * torch.arange(1, width + 1, device: attentionMask.device)).amax(1)
+        // Each row's length up to its last real token (read from the host mask, or one small device→host copy).
+        var lengthMask = hostMask ?? attentionMask;
+        long width = lengthMask.shape[1];
+        var lengths = ((lengthMask > 0).to(ScalarType.Int64) * torch.arange(1, width + 1, device: lengthMask.device)).amax(1)
             .clamp_min(1).cpu().data<long>().ToArray();
         var rows = new Tensor[lengths.Length];
         for (int r = 0; r < rows.Length; r++)

@@ -1,4 +1,5 @@
 using DP.Runtime.Backbones;
+using DP.Runtime.Devices;
 using DP.Runtime.Experiments;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ public static class PromptInitializer
     private static Tensor Rows(Tensor table, Tensor ids)
     {
         using var _ = torch.no_grad();
-        return table.index_select(0, ids.to(table.device)).detach();
+        return MetaFallback.IndexSelect(table, 0, ids.to(table.device)).detach();
     }
 
     private static Tensor VocabIds(IReadOnlyList<int>? vocabIds, int rows, int length, Generator gen)

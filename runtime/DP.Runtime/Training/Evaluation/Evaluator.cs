@@ -1,4 +1,5 @@
 using DP.Runtime.Data;
+using DP.Runtime.Devices;
 using DP.Runtime.Metrics;
 using DP.Runtime.Models;
 using TorchSharp;
@@ -37,7 +38,8 @@ public static class Evaluator
         var predictions = new List<Prediction>();
         var splits = new List<int>();
         var lengths = new List<int>();
-        double lossSum = 0;
+        // The loss is summed on the device (in float64, as the host once summed it) and read once at the end.
+        using var lossSum = zeros(1, dtype: ScalarType.Float64, device: device);
         long lossRows = 0;
         try
         {
@@ -47,14 +49,15 @@ public static class Evaluator
             foreach (var batch in set.Batches)
             {
                 using var scope = NewDisposeScope();
-                var onDevice = batch.To(device);
-                var scores = model.Scores(onDevice);
-                if (scores.shape.Length != 2 || scores.shape[0] != batch.Size)
-                    throw new InvalidOperationException(
-                        $"Evaluation of '{set.Name}': the model returned scores of shape [{string.Join(", ", scores.shape)}] for a batch of {batch.Size} examples; expected [{batch.Size}, classes].");
-                var predicted = scores.argmax(-1).cpu().to_type(ScalarType.Int64).data<long>().ToArray();
                 var gold = batch.Labels.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
-                if (gold.Length == batch.Size) (lossSum, lossRows) = AddLoss(scores, gold, lossSum, lossRows);
+                var (onDevice, predictedOnDevice, loss) = ScoreBatch(model, set.Name, batch, device, gold);
+                if (loss is not null)
+                {
+                    lossSum.add_(loss.to(ScalarType.Float64));
+                    lossRows += gold.Count(g => g >= 0);
+                }
+                // The predictions go to the host batch by batch: evaluation's one read per batch.
+                var predicted = predictedOnDevice.cpu().data<long>().ToArray();
                 for (int i = 0; i < batch.Size; i++)
                     predictions.Add(new Prediction(batch.ExampleKeys[i], (int)predicted[i], i < gold.Length ? (int)gold[i] : -1));
                 if (collectChoices && model is IPromptChoiceReporter reporter)
@@ -71,18 +74,33 @@ public static class Evaluator
             module.train(wasTraining);
         }
         var metrics = new Dictionary<string, double>(set.Score(predictions.ToDictionary(p => p.Key, p => p.Predicted)));
-        if (lossRows > 0) metrics[LossKey] = lossSum / lossRows;
+        if (lossRows > 0) metrics[LossKey] = lossSum.item<double>() / lossRows;
         return new EvaluationResult(set.Name, metrics, predictions, splits, lengths);
     }
 
-    // Summed cross-entropy of the labelled rows (gold ≥ 0); unlabelled rows (test sets) add nothing.
-    private static (double Sum, long Rows) AddLoss(Tensor scores, long[] gold, double sum, long rows)
+    /// <summary>
+    /// One batch's device work, with nothing read back: the batch on the device, each row's predicted index (int64) and
+    /// the summed cross-entropy of its labelled rows (null when <paramref name="gold"/>, its host labels, has none).
+    /// </summary>
+    internal static (ModelBatch OnDevice, Tensor Predicted, Tensor? LossSum) ScoreBatch(ITrainableModel model, string setName, ModelBatch batch,
+        Device device, long[] gold)
+    {
+        var onDevice = batch.To(device);
+        var scores = model.Scores(onDevice);
+        if (scores.shape.Length != 2 || scores.shape[0] != batch.Size)
+            throw new InvalidOperationException(
+                $"Evaluation of '{setName}': the model returned scores of shape [{string.Join(", ", scores.shape)}] for a batch of {batch.Size} examples; expected [{batch.Size}, classes].");
+        var predicted = scores.argmax(-1).to_type(ScalarType.Int64);
+        return (onDevice, predicted, gold.Length == batch.Size ? LabelledLoss(scores, gold) : null);
+    }
+
+    // Summed cross-entropy of the labelled rows (gold ≥ 0), on the scores' device; null when no row is labelled (test sets).
+    private static Tensor? LabelledLoss(Tensor scores, long[] gold)
     {
         var labelled = Enumerable.Range(0, gold.Length).Where(i => gold[i] >= 0).Select(i => (long)i).ToArray();
-        if (labelled.Length == 0) return (sum, rows);
+        if (labelled.Length == 0) return null;
         var index = tensor(labelled, device: scores.device);
         var labels = tensor(labelled.Select(i => gold[i]).ToArray(), device: scores.device);
-        var loss = nn.functional.cross_entropy(scores.index_select(0, index).to(ScalarType.Float32), labels, reduction: nn.Reduction.Sum);
-        return (sum + loss.item<float>(), rows + labelled.Length);
+        return nn.functional.cross_entropy(MetaFallback.IndexSelect(scores, 0, index).to(ScalarType.Float32), labels, reduction: nn.Reduction.Sum);
     }
 }

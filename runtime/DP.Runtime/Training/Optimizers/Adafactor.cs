@@ -65,9 +65,9 @@ public sealed class Adafactor : OptimizerHelper
                     state.Full!.mul_(beta2t).add_(sq, alpha: 1.0 - beta2t);
                     update = state.Full.rsqrt().mul_(g);
                 }
-                // Update clipping: divide by max(1, RMS(update) / d).
-                double rms = update.square().mean().sqrt().item<float>();
-                update.div_(Math.Max(1.0, rms / clip)).mul_(lr);
+                // Update clipping: divide by max(1, RMS(update) / d), on the device (no host read per parameter).
+                var rms = update.square().mean().sqrt();
+                update.div_((clip == 1.0 ? rms : rms.div(clip)).clamp_min_(1.0)).mul_(lr);
                 if (wd != 0) p.add_(p, alpha: -wd * lr);
                 p.sub_(update.to_type(p.dtype));
             }
