@@ -35,9 +35,8 @@ done
 version="${DP_VERSION:-$("$root/eng/pack.sh" --print-version)}"
 feed="$root/artifacts/packages"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-# libtorch's OpenMP threads busy-wait by default, which slows training many times over when other processes share
-# the cores; passive waiting costs little when they don't. Set OMP_WAIT_POLICY yourself to choose otherwise.
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+# OpenMP waiting (OMP_WAIT_POLICY / GOMP_SPINCOUNT) is left to DP.Runtime, which chooses it from the machine's load
+# when it loads (README, "Threads on small CPUs"); set either yourself to choose otherwise.
 command -v dotnet >/dev/null || { echo "quickstart.sh: the .NET 10 SDK (dotnet) is not on PATH" >&2; exit 1; }
 
 "$root/eng/pack.sh" --version "$version" --output "$feed"

@@ -15,8 +15,14 @@ public static class BenchChild
     public static string? Run(IEnumerable<string> args, out string failure)
     {
         var self = Environment.ProcessPath!;
-        var psi = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet") psi.ArgumentList.Add(typeof(BenchChild).Assembly.Location);
+        var prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(BenchChild).Assembly.Location] : Array.Empty<string>();
+        return Run(self, prefix.Concat(args), out failure);
+    }
+
+    /// <summary>The same for another program that prints its result the same way (the PyTorch anchor).</summary>
+    public static string? Run(string program, IEnumerable<string> args, out string failure)
+    {
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stderrTask = p.StandardError.ReadToEndAsync(); // both pipes drained at once: neither can fill and block

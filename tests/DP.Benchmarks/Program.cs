@@ -6,6 +6,7 @@ return name switch
 {
     "gemm" => GemmPeak.Run(),
     "speed" => SpeedBenchmark.Run(args[1..]),
+    "anchor" => DP.Benchmarks.Anchor.AnchorBenchmark.Run(args[1..]),
     "soak" => DP.Benchmarks.Soak.SoakBenchmark.Run(args[1..]),
     "generator" => DP.Benchmarks.Generator.GeneratorBenchmark.Run(args[1..]),
     "micro" => DP.Benchmarks.Micro.MicroBenchmarks.Run(args[1..]),
@@ -15,7 +16,8 @@ return name switch
 
 static int Help()
 {
-    Console.WriteLine("benchmarks: gemm | speed [methods,comma,separated] [--steps N] [--threads N] [--uncached] [--tokens N] [--checkpointing]");
+    Console.WriteLine("benchmarks: gemm | speed [methods,comma,separated] [--steps N] [--threads N] [--uncached] [--tokens N] [--checkpointing] [--no-dropout]");
+    Console.WriteLine("            " + DP.Benchmarks.Anchor.AnchorBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Soak.SoakBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Generator.GeneratorBenchmark.Usage);
     Console.WriteLine("            " + DP.Benchmarks.Micro.MicroBenchmarks.Usage);

@@ -12,13 +12,18 @@ namespace DP.Benchmarks;
 
 /// <summary>
 /// Training and evaluation speed of each method on the packaged MiniLM at batch × tokens (default 16 × 128):
-/// seconds per step, examples/s, analytic GFLOP/s against the measured GEMM peak, and peak resident memory.
+/// seconds per step, examples/s, analytic GFLOP/s against the GEMM peak of the row's dtype measured in the same process
+/// right after its steps (same threads, same OpenMP waiting, same minutes), and peak resident memory.
 /// Each (method, dtype) runs in its own process so peak memory is per method.
 /// </summary>
 public static class SpeedBenchmark
 {
     public sealed record Result(string Method, string DType, int Batch, int Tokens, double SecondsPerStep, double TrainExamplesPerSecond,
-        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false, bool Checkpointing = false, double ManagedKbPerStep = 0, bool Dropout = true);
+        double EvalExamplesPerSecond, double StepGFlop, double AchievedGFlops, double PeakRssMb, int Threads = 0, bool Uncached = false, bool Checkpointing = false, double ManagedKbPerStep = 0, bool Dropout = true,
+        double PeakGFlops = 0, double CpuSecondsPerStep = 0)
+    {
+        public double PercentOfPeak => PeakGFlops > 0 ? 100 * AchievedGFlops / PeakGFlops : double.NaN;
+    }
 
     public static int Run(string[] args)
     {
@@ -40,25 +45,19 @@ public static class SpeedBenchmark
                     args.Contains("--checkpointing"), !args.Contains("--no-dropout"));
                 if (r is null) continue;
                 results.Add(r);
-                Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step {r.TrainExamplesPerSecond,7:F1} ex/s train " +
-                                  $"{r.EvalExamplesPerSecond,7:F1} ex/s eval {r.AchievedGFlops,7:F1} GFLOP/s {r.PeakRssMb,7:F0} MB peak {r.ManagedKbPerStep,6:F0} KB/step managed");
+                Console.WriteLine($"{r.Method,-16} {r.DType,-8} {r.SecondsPerStep,7:F3} s/step ({r.CpuSecondsPerStep:F3} CPU s) {r.TrainExamplesPerSecond,7:F1} ex/s train " +
+                                  $"{r.EvalExamplesPerSecond,7:F1} ex/s eval {r.AchievedGFlops,7:F1} GFLOP/s ({r.PercentOfPeak:F0}% of {r.PeakGFlops:F0}) {r.PeakRssMb,7:F0} MB peak {r.ManagedKbPerStep,6:F0} KB/step managed");
             }
-        if (Threads(args) > 0) torch.set_num_threads(Threads(args)); // the peak at the thread count the steps ran with
-        var peakF32 = GemmPeak.Measure(ScalarType.Float32);
-        var peakBf16 = GemmPeak.Measure(ScalarType.BFloat16);
         Console.WriteLine();
-        Console.WriteLine($"GEMM peak (1024³, {torch.get_num_threads()} threads): float32 {peakF32:F1} GFLOP/s, bfloat16 {peakBf16:F1} GFLOP/s" +
+        Console.WriteLine($"{Machine.Cpu}; load average {Machine.LoadAverage}; GEMM peak: 1024³ matmuls of the row's dtype in the row's own process after its steps" +
                           (args.Contains("--uncached") ? "; every timed step on unseen examples (instance features computed each step)" : "") +
                           (args.Contains("--checkpointing") ? "; gradient checkpointing on (GFLOP/s counts the step without its re-run forward)" : "") +
                           (args.Contains("--no-dropout") ? "; dropout off (training.dropout: false)" : "; dropout on at the backbone config's rates"));
-        Console.WriteLine("| method | dtype | s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | % of GEMM peak | peak RSS MB | managed KB/step |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| method | dtype | s/step | CPU s/step | train ex/s | eval ex/s | GFLOP/step | GFLOP/s | GEMM peak GFLOP/s | % of GEMM peak | peak RSS MB | managed KB/step |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
-        {
-            var peak = r.DType == "bfloat16" ? peakBf16 : peakF32;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Method} | {r.DType} | {r.SecondsPerStep:F3} | {r.TrainExamplesPerSecond:F1} | {r.EvalExamplesPerSecond:F1} | {r.StepGFlop:F1} | {r.AchievedGFlops:F1} | {100 * r.AchievedGFlops / peak:F0}% | {r.PeakRssMb:F0} | {r.ManagedKbPerStep:F0} |"));
-        }
+                $"| {r.Method} | {r.DType} | {r.SecondsPerStep:F3} | {r.CpuSecondsPerStep:F3} | {r.TrainExamplesPerSecond:F1} | {r.EvalExamplesPerSecond:F1} | {r.StepGFlop:F1} | {r.AchievedGFlops:F1} | {r.PeakGFlops:F1} | {r.PercentOfPeak:F0}% | {r.PeakRssMb:F0} | {r.ManagedKbPerStep:F0} |"));
         foreach (var dtype in new[] { "bfloat16", "float32" })
         {
             var pt = results.FirstOrDefault(r => r.Method == "prompt" && r.DType == dtype);
@@ -78,7 +77,7 @@ public static class SpeedBenchmark
     /// <summary>--tokens N: real tokens per example before prompts (default 128).</summary>
     private static int Tokens(string[] args) => BenchArgs.Int(args, "--tokens", 128);
 
-    private static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached, int tokens, bool checkpointing, bool dropout)
+    public static Result? RunChild(string method, string dtype, int steps, int threads, bool uncached, int tokens, bool checkpointing, bool dropout)
     {
         var args = new List<string> { "speed", "--one", method, dtype, "--steps", steps.ToString(CultureInfo.InvariantCulture),
             "--threads", threads.ToString(CultureInfo.InvariantCulture), "--tokens", tokens.ToString(CultureInfo.InvariantCulture) };
@@ -128,9 +127,13 @@ public static class SpeedBenchmark
             ? Enumerable.Range(0, steps).Select(s => SyntheticBatch(batch, tokens, special.Cls ?? 101, special.Sep, batches.Count + s)).ToList()
             : Enumerable.Range(0, steps).Select(s => batches[s % batches.Count]).ToList();
         long managedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         foreach (var b in timed) Step(b);
         double secondsPerStep = sw.Elapsed.TotalSeconds / steps;
+        // CPU time of all the process's threads: on a shared machine wall time measures the share of the cores this
+        // process got as much as its own work; with passive waiting, CPU time is the work.
+        double cpuSecondsPerStep = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / steps;
         double managedKbPerStep = (GC.GetTotalAllocatedBytes(precise: true) - managedBefore) / 1024.0 / steps;
 
         model.Module.eval();
@@ -151,9 +154,10 @@ public static class SpeedBenchmark
         double forward = StepFlops.EncoderForward(batch, tokens + promptRows, c.HiddenSize, c.NumHiddenLayers, c.IntermediateSize,
             prefix ? promptLength : 0);
         double stepFlop = StepFlops.TrainStep(forward, method.Kind == MethodKind.FineTune);
+        double peakRss = ProcessMemory.PeakRssMb(); // before the GEMM peak's own tensors
         return new Result(methodName, dtypeName, batch, tokens, secondsPerStep, batch / secondsPerStep, evalPerSecond,
-            stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, ProcessMemory.PeakRssMb(),
-            torch.get_num_threads(), uncached, checkpointing, managedKbPerStep, dropout);
+            stepFlop / 1e9, stepFlop / 1e9 / secondsPerStep, peakRss,
+            torch.get_num_threads(), uncached, checkpointing, managedKbPerStep, dropout, GemmPeak.Measure(dtype), cpuSecondsPerStep);
     }
 
     private static ModelBatch SyntheticBatch(int batch, int tokens, int cls, int sep, int index)

@@ -4,8 +4,9 @@ using DP.Runtime.Native;
 namespace DP.Runtime.Probes;
 
 /// <summary>
-/// Prints OMP_WAIT_POLICY as native code (libgomp) sees it once DP.Runtime has loaded: the test runs this with the
-/// variable unset and with a user's value, and checks that the runtime filled in its default only in the first case.
+/// Prints OMP_WAIT_POLICY and GOMP_SPINCOUNT as native code (libgomp) sees them once DP.Runtime has loaded: the test
+/// runs this with both unset and with a user's value, and checks that the runtime filled in its choice only in the
+/// first case.
 /// </summary>
 internal static class OpenMpWaitPolicyProbe
 {
@@ -17,8 +18,11 @@ internal static class OpenMpWaitPolicyProbe
     {
         // Touching a DP.Runtime type runs its module initializers, as the first use of the runtime does in a program.
         System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(OpenMpWaitPolicy).Module.ModuleHandle);
-        Console.WriteLine($"native={Marshal.PtrToStringAnsi(getenv(OpenMpWaitPolicy.Variable)) ?? "<unset>"}");
-        Console.WriteLine($"managed={Environment.GetEnvironmentVariable(OpenMpWaitPolicy.Variable) ?? "<unset>"}");
+        foreach (var variable in new[] { OpenMpWaitPolicy.Variable, OpenMpWaitPolicy.SpinCountVariable })
+        {
+            Console.WriteLine($"native {variable}={Marshal.PtrToStringAnsi(getenv(variable)) ?? "<unset>"}");
+            Console.WriteLine($"managed {variable}={Environment.GetEnvironmentVariable(variable) ?? "<unset>"}");
+        }
         return 0;
     }
 }

@@ -1,37 +1,70 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace DP.Runtime.Native;
 
 /// <summary>
-/// libtorch's OpenMP threads busy-wait between parallel regions by default. On a small CPU shared with anything else
-/// (the data loader, the .NET runtime, another process) the spinning threads starve the working ones: measured here,
-/// a loop of small matmuls on 2 busy cores took 64.7 s with spinning and 0.44 s with OMP_WAIT_POLICY=PASSIVE.
-/// libgomp reads the variable once when libtorch loads, and .NET's Environment.SetEnvironmentVariable does not reach
-/// native code on Unix, so this sets it with libc's setenv when DP.Runtime loads, unless the user already set it.
+/// How libtorch's OpenMP threads (libgomp, shipped in libtorch-cpu-linux-x64) wait between parallel regions. Spinning
+/// keeps the next region's start cheap on free cores but starves the working threads when the cores are busy with
+/// anything else. Measured on a shared 2-core machine (docs/benchmarks.md, "OpenMP waiting"): a training step took
+/// 0.5–2.9 s with OMP_WAIT_POLICY=PASSIVE at load averages 2–27, and often 2–15× longer with libgomp's default (a
+/// spin of 300,000 rounds, ≈ 3 ms, before sleeping), a 100,000-round spin or ACTIVE spinning; ACTIVE won (0.44–0.53 s)
+/// only in minutes when the other load dropped. On an idle Intel machine (issue 16) PASSIVE cost 30–40 %.
+/// So when DP.Runtime loads it looks at the 1-minute load average: at most half the cores busy → libgomp's default
+/// (nothing is set); otherwise OMP_WAIT_POLICY=PASSIVE. A user who set OMP_WAIT_POLICY or GOMP_SPINCOUNT (which
+/// libgomp reads before and instead of the policy) keeps their choice. libgomp reads them once when libtorch loads,
+/// and .NET's Environment.SetEnvironmentVariable does not reach native code on Unix, so the policy is set with libc's
+/// setenv.
 /// </summary>
 public static class OpenMpWaitPolicy
 {
     public const string Variable = "OMP_WAIT_POLICY";
+    public const string SpinCountVariable = "GOMP_SPINCOUNT";
+
+    /// <summary>The policy the runtime sets: none (libgomp's bounded spin) on free cores, PASSIVE otherwise.</summary>
+    public static string? Choose(double? loadAverage, int cpus) =>
+        loadAverage is { } load && load <= cpus / 2.0 ? null : "PASSIVE";
 
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255", Justification = "Must run before libtorch loads; see the class comment.")]
-    internal static void SetDefaultOnLoad() => EnsurePassiveUnlessSet();
+    internal static void SetDefaultOnLoad() => ChooseUnlessSet();
 
-    /// <summary>Sets OMP_WAIT_POLICY=PASSIVE for this process unless it is already set. True when it was set here.</summary>
-    public static bool EnsurePassiveUnlessSet()
+    /// <summary>Sets <see cref="Choose"/>'s policy for this process unless the user set either variable. True when set here.</summary>
+    public static bool ChooseUnlessSet()
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable))) return false;
-        Environment.SetEnvironmentVariable(Variable, "PASSIVE");
+        if (UserChose || Choose(OneMinuteLoadAverage(), Environment.ProcessorCount) is not { } policy) return false;
+        Environment.SetEnvironmentVariable(Variable, policy);
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return true;
         try
         {
-            return setenv(Variable, "PASSIVE", 0) == 0;
+            return setenv(Variable, policy, 0) == 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return false;
+        }
+    }
+
+    /// <summary>The waiting this process runs with, as text for benchmark output.</summary>
+    public static string Describe() =>
+        $"{Variable}={Environment.GetEnvironmentVariable(Variable) ?? "unset"}, {SpinCountVariable}={Environment.GetEnvironmentVariable(SpinCountVariable) ?? "unset"}";
+
+    private static bool UserChose =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable)) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SpinCountVariable));
+
+    /// <summary>The first field of /proc/loadavg; null where there is none (then waiting is passive).</summary>
+    public static double? OneMinuteLoadAverage()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg");
+            return double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
         }
     }
 

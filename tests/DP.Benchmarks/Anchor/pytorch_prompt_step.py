@@ -1,12 +1,13 @@
 """PyTorch reference for the `speed` benchmark: the same prompt-tuning step in eager PyTorch.
 
-Optional cross-check (CI never runs it). Debian: `apt install python3-torch`, then
-    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 tests/DP.Benchmarks/Anchor/pytorch_prompt_step.py [--threads 2]
+Optional cross-check (CI never runs it). Debian: `apt install python3-torch`; the `anchor` benchmark runs it
+alternately with this project's steps (docs/benchmarks.md), or by hand:
+    OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 tests/DP.Benchmarks/Anchor/pytorch_prompt_step.py [--threads 2] [--json]
 Shapes match `speed`: MiniLM-L6 sized BERT (6 layers, 384 hidden, 12 heads, 1536 FFN, vocab 30522), batch 16 x 128
 tokens + 20 prompt rows, frozen backbone, bfloat16 autocast around the forward, AdamW on prompt and head.
 Weights are random: the step's cost does not depend on their values.
 """
-import argparse, math, time
+import argparse, json, math, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -56,6 +57,7 @@ def main():
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--dtype", choices=["bfloat16", "float32"], default="bfloat16")
     p.add_argument("--second-forward", action="store_true", help="the authors' DP design: one more frozen forward per step")
+    p.add_argument("--json", action="store_true", help="one RESULT line with the step and this process's GEMM peak")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -83,12 +85,29 @@ def main():
 
     for _ in range(3):
         step()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for _ in range(a.steps):
         step()
     s = (time.perf_counter() - start) / a.steps
+    cpu_s = (time.process_time() - cpu) / a.steps  # all threads: the work itself, however the cores are shared
+    if a.json:
+        print("RESULT " + json.dumps({"Torch": torch.__version__, "Threads": a.threads, "SecondsPerStep": s, "CpuSecondsPerStep": cpu_s,
+                                      "PeakGFlops": gemm_peak(torch.bfloat16 if a.dtype == "bfloat16" else torch.float32)}))
+        return
     print(f"torch {torch.__version__} threads {a.threads} {a.dtype} second-forward {a.second_forward}: "
           f"{s:.3f} s/step, {16 / s:.1f} examples/s")
+
+
+def gemm_peak(dtype, size=1024, seconds=2.0):
+    """1024^3 matmuls for two seconds, as the .NET harness's GemmPeak measures it."""
+    a, b = torch.randn(size, size).to(dtype), torch.randn(size, size).to(dtype)
+    for _ in range(3):
+        a @ b
+    start, count = time.perf_counter(), 0
+    while time.perf_counter() - start < seconds:
+        a @ b
+        count += 1
+    return 2.0 * size ** 3 * count / (time.perf_counter() - start) / 1e9
 
 
 if __name__ == "__main__":

@@ -4,27 +4,49 @@ using Xunit;
 namespace DP.Runtime.Tests.Native;
 
 /// <summary>
-/// The policy is an environment variable of the whole process, so each case runs in a probe process of its own
-/// (<see cref="ProbeProcess"/>) instead of changing the test host's environment under parallel tests.
+/// The waiting is an environment variable of the whole process, so each loading case runs in a probe process of its
+/// own (<see cref="ProbeProcess"/>) instead of changing the test host's environment under parallel tests; the rule
+/// itself is a function of the load, checked directly.
 /// </summary>
 public class OpenMpWaitPolicyTests
 {
-    [Fact]
-    public void Loading_the_runtime_sets_passive_for_native_code_when_unset()
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        var result = ProbeProcess.Run("omp-wait-policy", new Dictionary<string, string?> { [OpenMpWaitPolicy.Variable] = null });
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("native=PASSIVE", result.Output); // visible to libgomp, not only to managed code
-        Assert.Contains("managed=PASSIVE", result.Output);
-    }
+    private const string Policy = OpenMpWaitPolicy.Variable, Spin = OpenMpWaitPolicy.SpinCountVariable;
+
+    [Theory]
+    [InlineData(0.0, 2)]
+    [InlineData(1.0, 2)]
+    [InlineData(7.9, 16)]
+    public void Free_cores_keep_libgomps_bounded_spin(double load, int cpus) => Assert.Null(OpenMpWaitPolicy.Choose(load, cpus));
+
+    [Theory]
+    [InlineData(1.2, 2)]   // one other busy process on two cores
+    [InlineData(11.0, 2)]  // the shared build machine these numbers came from
+    [InlineData(null, 2)]  // no /proc/loadavg: the safe choice
+    public void Busy_or_unknown_cores_get_passive_waiting(double? load, int cpus) =>
+        Assert.Equal("PASSIVE", OpenMpWaitPolicy.Choose(load, cpus));
 
     [Fact]
-    public void A_policy_the_user_set_wins()
+    public void Loading_the_runtime_sets_passive_for_native_code_or_nothing_when_neither_is_set()
     {
         if (!OperatingSystem.IsLinux()) return;
-        var result = ProbeProcess.Run("omp-wait-policy", new Dictionary<string, string?> { [OpenMpWaitPolicy.Variable] = "ACTIVE" });
+        var result = ProbeProcess.Run("omp-wait-policy", new Dictionary<string, string?> { [Policy] = null, [Spin] = null });
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("native=ACTIVE", result.Output);
+        // Which of the two depends on the load when the probe started; either way native code sees what managed code does.
+        bool passive = result.Output.Contains($"native {Policy}=PASSIVE");
+        Assert.Contains(passive ? $"managed {Policy}=PASSIVE" : $"managed {Policy}=<unset>", result.Output);
+        Assert.True(passive || result.Output.Contains($"native {Policy}=<unset>"), result.Output);
+        Assert.Contains($"native {Spin}=<unset>", result.Output);
+    }
+
+    [Theory]
+    [InlineData(Policy, "ACTIVE", Spin)]
+    [InlineData(Spin, "5000", Policy)]
+    public void A_choice_the_user_made_wins(string variable, string value, string other)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var result = ProbeProcess.Run("omp-wait-policy", new Dictionary<string, string?> { [variable] = value, [other] = null });
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"native {variable}={value}", result.Output);
+        Assert.Contains($"native {other}=<unset>", result.Output);
     }
 }

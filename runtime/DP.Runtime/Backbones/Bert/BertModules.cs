@@ -57,15 +57,24 @@ public sealed class BertSelfAttention : nn.Module
         RegisterComponents();
     }
 
-    private Tensor Split(Tensor x) // [B, L, d] → [B, H, L, hd]
-        => x.view(x.shape[0], x.shape[1], _heads, _headDim).transpose(1, 2);
+    /// <summary>
+    /// Query, key and value [B, H, L, hd] from one GEMM over the three weights side by side: one [d, 3d] product (and
+    /// one in backward) instead of three [d, d] ones and the sum of their input gradients. The weights stay three
+    /// Hugging Face parameters (loading, saving, fine-tuning); the concatenation is a 3 d² copy per layer and step.
+    /// </summary>
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor hidden)
+    {
+        var weight = torch.cat([query.weight!, key.weight!, value.weight!]);
+        var bias = torch.cat([query.bias!, key.bias!, value.bias!]);
+        var qkv = nn.functional.linear(hidden, weight, bias) // [B, L, 3d] → [3, B, H, L, hd]
+            .view(hidden.shape[0], hidden.shape[1], 3, _heads, _headDim).permute(2, 0, 3, 1, 4).unbind(0);
+        return (qkv[0], qkv[1], qkv[2]);
+    }
 
     /// <param name="additiveMask">[B, 1, 1, S] with 0 for keys to attend and a large negative value otherwise.</param>
     public Tensor Forward(Tensor hidden, Tensor additiveMask, Tensor? prefixKey, Tensor? prefixValue)
     {
-        var q = Split(query.forward(hidden));
-        var k = Split(key.forward(hidden));
-        var v = Split(value.forward(hidden));
+        var (q, k, v) = Project(hidden);
         if (prefixKey is not null && prefixValue is not null)
         {
             k = torch.cat([prefixKey.to(k.dtype), k], dim: 2);
