@@ -26,6 +26,27 @@ public class OpenMpWaitPolicyTests
         Assert.Equal("PASSIVE", OpenMpWaitPolicy.Choose(load, cpus));
 
     [Fact]
+    public void Busy_threads_count_as_other_runnable_threads_however_the_load_average_lags()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        Assert.NotNull(OpenMpWaitPolicy.OtherRunnableThreads());
+        // Four threads spinning are runnable whether or not a core is free for them, so at least three others are seen.
+        using var stop = new CancellationTokenSource();
+        var spinners = Enumerable.Range(0, 4).Select(_ => new Thread(() => { while (!stop.IsCancellationRequested) { } }) { IsBackground = true }).ToList();
+        spinners.ForEach(t => t.Start());
+        try
+        {
+            Thread.Sleep(20);
+            Assert.True(OpenMpWaitPolicy.OtherRunnableThreads() >= 3, $"saw {OpenMpWaitPolicy.OtherRunnableThreads()} other runnable threads beside 4 spinning ones");
+        }
+        finally
+        {
+            stop.Cancel();
+            spinners.ForEach(t => t.Join());
+        }
+    }
+
+    [Fact]
     public void Loading_the_runtime_sets_passive_for_native_code_or_nothing_when_neither_is_set()
     {
         if (!OperatingSystem.IsLinux()) return;
