@@ -4,13 +4,13 @@ using DP.Generators.Model;
 
 namespace DP.Generators.Emit;
 
+/// <summary>What an ApplyOverride case writes into; see <see cref="ExperimentPlan.OverrideOf"/>.</summary>
+internal enum OverrideTarget { Experiment, Task, FewShot, Method, SwitchMethod }
+
 /// <summary>
 /// What an experiment's generated code contains, whatever the language: the option assignments of CreateOptions,
 /// the keys ApplyOverride accepts. The C# and F# emitters only spell these out.
 /// </summary>
-/// <summary>What an ApplyOverride case writes into; see <see cref="ExperimentPlan.OverrideOf"/>.</summary>
-internal enum OverrideTarget { Experiment, Task, FewShot, Method, SwitchMethod }
-
 internal static class ExperimentPlan
 {
     /// <summary>The methods this experiment can run: its own, and every method.kind its sweep tries.</summary>
